@@ -1,0 +1,83 @@
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { AppConfig } from './config.js';
+import type { DatabaseProfile } from './db/database.js';
+import { LayerRegistry } from './layers/registry.js';
+import database from './plugins/database.js';
+import errors from './plugins/errors.js';
+import healthRoutes from './routes/health/index.js';
+import layerRoutes from './routes/layers/index.js';
+import tileRoutes from './routes/tiles/index.js';
+import ogcRoutes from './ogc/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: AppConfig;
+    layers: LayerRegistry;
+  }
+}
+
+export interface BuildOptions {
+  config: AppConfig;
+  database: DatabaseProfile;
+  /** Apply pending migrations while starting (default true). */
+  migrate?: boolean;
+  logger?: boolean | object;
+}
+
+/** Builds the Fastify application; used by `server.ts` and by every test. */
+export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? { level: opts.config.logLevel },
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('config', opts.config);
+  await app.register(errors);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Pašvaldību ĢIS API',
+        description: 'Layer catalog, vector tiles and OGC API – Features for Latvian municipal GIS layers.',
+        version: '0.1.0',
+      },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(database, { profile: opts.database, migrate: opts.migrate ?? true });
+  app.decorate('layers', new LayerRegistry(app.pg.pool, 2000, (msg) => app.log.warn(msg)));
+
+  await app.register(healthRoutes, { prefix: '/api/health' });
+  await app.register(layerRoutes, { prefix: '/api/layers' });
+  await app.register(tileRoutes, { prefix: '/api/tiles' });
+  await app.register(ogcRoutes, { prefix: '/ogc' });
+
+  await serveClient(app, opts.config.clientDir);
+  return app;
+}
+
+/** Serves the built single-page client at / with index.html as the fallback for its routes. */
+async function serveClient(app: FastifyInstance, clientDir: string) {
+  const hasClient = existsSync(path.join(clientDir, 'index.html'));
+  if (hasClient) {
+    await app.register(fastifyStatic, { root: clientDir, wildcard: false, index: 'index.html' });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const apiPath = /^\/(api|ogc|wms)(\/|$)/.test(request.url);
+    if (request.method === 'GET' && hasClient && !apiPath) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.status(404).send({
+      statusCode: 404,
+      error: 'Not Found',
+      message: `There is no ${request.method} ${request.url.split('?')[0]}. The API is described at /api/docs.`,
+    });
+  });
+}

@@ -1,0 +1,57 @@
+import pg from 'pg';
+import { startEmbeddedDatabase } from './embedded.js';
+
+export type DatabaseMode = 'embedded' | 'external';
+
+/**
+ * What the connected PostGIS can do. This is the one place where the embedded and the real
+ * database differ; everything else asks these flags, never "which mode am I in".
+ */
+export interface DatabaseCapabilities {
+  /** `ST_AsMVT`/`ST_AsMVTGeom` exist (PostGIS built with protobuf-c). */
+  mvt: boolean;
+  postgisVersion: string;
+  serverVersion: string;
+}
+
+export interface DatabaseProfile {
+  mode: DatabaseMode;
+  connectionString: string;
+  /** Largest useful pool: the embedded socket serves one connection at a time. */
+  poolSize: number;
+  close(): Promise<void>;
+}
+
+/** Opens the configured database: `databaseUrl` when given, otherwise the embedded PGlite. */
+export async function openDatabase(opts: {
+  databaseUrl?: string;
+  embeddedDataDir: string;
+  poolSize?: number;
+}): Promise<DatabaseProfile> {
+  if (opts.databaseUrl) {
+    return {
+      mode: 'external',
+      connectionString: opts.databaseUrl,
+      poolSize: opts.poolSize ?? 10,
+      close: async () => {},
+    };
+  }
+  const embedded = await startEmbeddedDatabase(opts.embeddedDataDir);
+  return { mode: 'embedded', connectionString: embedded.connectionString, poolSize: 1, close: embedded.close };
+}
+
+/** Probes the database once at start. */
+export async function detectCapabilities(db: pg.Pool | pg.PoolClient): Promise<DatabaseCapabilities> {
+  const { rows } = await db.query<{ postgis: string; server: string }>(
+    `SELECT postgis_lib_version() AS postgis, current_setting('server_version') AS server`,
+  );
+  let mvt = true;
+  try {
+    await db.query(
+      `SELECT ST_AsMVT(t) FROM (SELECT ST_AsMVTGeom('POINT(1 1)'::geometry, ST_MakeEnvelope(0, 0, 2, 2)) AS geom) t`,
+    );
+  } catch {
+    mvt = false;
+  }
+  return { mvt, postgisVersion: rows[0].postgis, serverVersion: rows[0].server };
+}

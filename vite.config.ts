@@ -1,0 +1,22 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  root: 'client',
+  plugins: [svelte()],
+  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
+  server: {
+    proxy: { '/api': 'http://127.0.0.1:3000', '/ogc': 'http://127.0.0.1:3000', '/wms': 'http://127.0.0.1:3000' },
+  },
+  test: {
+    root: '.',
+    include: ['tests/**/*.test.ts'],
+    globalSetup: ['tests/helpers/globalSetup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+    maxWorkers: 2,
+    fileParallelism: true,
+    reporters: ['default', './tests/helpers/summaryReporter.ts'],
+  },
+});
