@@ -54,8 +54,9 @@ export default async function setup(project: TestProject) {
     } finally {
       await db.close();
     }
-    await rm(templateDir, { recursive: true, force: true });
-    await rename(building, templateDir);
+    // Another run may have finished the same template meanwhile; keep theirs.
+    if (existsSync(templateDir)) await rm(building, { recursive: true, force: true });
+    else await rename(building, templateDir);
   }
   project.provide('embeddedTemplateDir', templateDir);
 
