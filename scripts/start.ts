@@ -1,23 +1,5 @@
-// npm start: builds the client when its build is missing or older than its sources, then runs the server.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { rootDir } from '../server/src/config.js';
+// npm start: builds the client when its build is missing or stale, then runs the server.
+import { ensureClientBuild } from './lib/clientBuild.js';
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-const built = path.join(rootDir, 'client/dist/index.html');
-const sources = Math.max(newestMtime(path.join(rootDir, 'client/src')), statSync(path.join(rootDir, 'client/index.html')).mtimeMs);
-if (!existsSync(built) || statSync(built).mtimeMs < sources) {
-  console.log('Building the client…');
-  const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: rootDir, stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status ?? 1);
-}
+ensureClientBuild();
 await import('../server/src/server.js');
