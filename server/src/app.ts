@@ -14,6 +14,10 @@ import healthRoutes from './routes/health/index.js';
 import layerRoutes from './routes/layers/index.js';
 import tileRoutes from './routes/tiles/index.js';
 import ogcRoutes from './ogc/index.js';
+import featureRoutes from './routes/features/index.js';
+import searchRoutes from './routes/search/index.js';
+import basemapRoutes from './routes/basemaps/index.js';
+import wmsRoutes from './wms/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -57,7 +61,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { prefix: '/api/health' });
   await app.register(layerRoutes, { prefix: '/api/layers' });
   await app.register(tileRoutes, { prefix: '/api/tiles' });
+  await app.register(featureRoutes, { prefix: '/api/layers' });
+  await app.register(searchRoutes, { prefix: '/api/search' });
+  await app.register(basemapRoutes, { prefix: '/api/basemaps' });
   await app.register(ogcRoutes, { prefix: '/ogc' });
+  await app.register(wmsRoutes, { prefix: '/wms' });
 
   await serveClient(app, opts.config.clientDir);
   return app;
