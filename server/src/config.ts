@@ -18,6 +18,8 @@ export interface AppConfig {
   clientDir: string;
   /** Seconds a vector tile may be cached by browsers and HTTP caches. */
   tileMaxAge: number;
+  /** Bytes of encoded vector tiles kept in memory (`TILE_CACHE_MB`, default 64); 0 turns the cache off. */
+  tileCacheBytes: number;
 }
 
 /** Reads configuration from the environment (see README "Configuration"). */
@@ -35,5 +37,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL ?? 'info',
     clientDir: path.resolve(rootDir, env.CLIENT_DIR ?? 'client/dist'),
     tileMaxAge: Number(env.TILE_MAX_AGE ?? 60),
+    tileCacheBytes: Number(env.TILE_CACHE_MB ?? 64) * 1024 * 1024,
   };
 }

@@ -1,5 +1,6 @@
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
+import { STATUS_CODES } from 'node:http';
 
 /**
  * An error whose message a user can act on. Routes and repositories throw it for bad input;
@@ -17,6 +18,7 @@ export class UserError extends Error {
 
 export const badRequest = (message: string, details?: Record<string, unknown>) => new UserError(400, message, details);
 export const notFound = (message: string) => new UserError(404, message);
+export const forbidden = (message: string) => new UserError(403, message);
 
 /** The one error handler: 4xx carry an actionable message, 5xx are logged and masked. */
 export default fp(
@@ -35,7 +37,7 @@ export default fp(
       const message = validation ? describeValidation(error as FastifyError) : error.message;
       return reply.status(status).send({
         statusCode: status,
-        error: status === 404 ? 'Not Found' : 'Bad Request',
+        error: STATUS_CODES[status] ?? 'Bad Request',
         message,
         ...(error instanceof UserError && error.details ? { details: error.details } : {}),
       });

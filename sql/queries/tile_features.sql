@@ -1,0 +1,28 @@
+-- One layer's features cut and quantised for a vector tile, for databases without ST_AsMVT (the
+-- embedded PGlite build lacks protobuf-c); the server encodes the rows with vt-pbf.
+-- It repeats ST_AsMVTGeom's steps (PostGIS mvt.c) so both paths decode alike: to tile pixels,
+-- snap to the integer grid, drop points on straight lines, clip to the 64-pixel buffer. Points
+-- and lines are snapped again (clipping adds fractional points). Polygons go through
+-- ST_ReducePrecision instead, whose snap rounding does what PostGIS's wagyu clipper does: valid
+-- output on the grid, slivers thinner than a pixel dropped. Their rings are then wound with
+-- positive area in tile coordinates (y down): exterior rings clockwise on screen, as the spec says.
+-- Parameters: $1 z, $2 x, $3 y; the layer's own filter values follow from $4. {{…}} are filled
+-- once per layer from the server-side registry, never from a request.
+WITH {{bounds}}
+SELECT s.{{id}} AS mvt_id,{{properties}}
+       ST_AsGeoJSON(shaped.geom, 0) AS mvt_geojson
+  FROM {{table}} AS s
+ CROSS JOIN bounds
+ CROSS JOIN LATERAL (
+       SELECT ST_RemoveRepeatedPoints(ST_Simplify(ST_SnapToGrid(
+                ST_Affine(ST_Transform(s.{{geom}}, 3857),
+                          bounds.tile_scale_x, 0, 0, bounds.tile_scale_y,
+                          -bounds.tile_xmin * bounds.tile_scale_x, -bounds.tile_ymax * bounds.tile_scale_y),
+                1), 0, false)) AS geom) AS pixel
+ CROSS JOIN LATERAL (
+       SELECT ST_ClipByBox2D(pixel.geom, ST_MakeEnvelope(-64, -64, 4160, 4160)) AS geom) AS cut
+ CROSS JOIN LATERAL (
+       SELECT CASE WHEN ST_Dimension(cut.geom) < 2 THEN ST_SnapToGrid(cut.geom, 1)
+                   ELSE ST_ForcePolygonCCW(ST_CollectionExtract(ST_ReducePrecision(cut.geom, 1), 3)) END AS geom) AS shaped
+ WHERE s.{{geom}} && bounds.tile_search_box{{filter}}
+   AND NOT ST_IsEmpty(shaped.geom)
