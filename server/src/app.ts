@@ -10,6 +10,7 @@ import type { DatabaseProfile } from './db/database.js';
 import { LayerRegistry } from './layers/registry.js';
 import database from './plugins/database.js';
 import errors from './plugins/errors.js';
+import wms from './plugins/wms.js';
 import healthRoutes from './routes/health/index.js';
 import layerRoutes from './routes/layers/index.js';
 import tileRoutes from './routes/tiles/index.js';
@@ -57,6 +58,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   await app.register(database, { profile: opts.database, migrate: opts.migrate ?? true });
   app.decorate('layers', new LayerRegistry(app.pg.pool, 2000, (msg) => app.log.warn(msg)));
+  await app.register(wms);
 
   await app.register(healthRoutes, { prefix: '/api/health' });
   await app.register(layerRoutes, { prefix: '/api/layers' });

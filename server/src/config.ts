@@ -20,6 +20,37 @@ export interface AppConfig {
   tileMaxAge: number;
   /** Bytes of encoded vector tiles kept in memory (`TILE_CACHE_MB`, default 64); 0 turns the cache off. */
   tileCacheBytes: number;
+  /** WMS basemaps (issue 3). */
+  wms: WmsConfig;
+  /**
+   * Bearer token that unlocks admin-only endpoints until accounts exist (`ADMIN_TOKEN`);
+   * absent, those endpoints answer 403.
+   */
+  adminToken?: string;
+}
+
+/** Settings of the WMS basemap proxy. */
+export interface WmsConfig {
+  /** The shipped WMS source catalog (`WMS_SOURCES_FILE`, default data/wms-sources.json). */
+  sourcesFile: string;
+  /** On-disk tile cache (`WMS_CACHE_DIR`, default data/cache/wms). */
+  cacheDir: string;
+  /** Seconds a cached tile is served before it is fetched again (`WMS_CACHE_TTL`, default 7 days). */
+  cacheTtl: number;
+  /** Milliseconds to wait for an upstream WMS answer (`WMS_TIMEOUT_MS`, default 8000). */
+  timeoutMs: number;
+  /**
+   * Allow WMS sources on loopback/private addresses when an admin adds one (`WMS_ALLOW_PRIVATE_HOSTS=true`).
+   * Off by default so the add-source endpoint cannot be used to probe the server's network;
+   * tests turn it on for their local MapServer.
+   */
+  allowPrivateHosts: boolean;
+  /**
+   * The service key held in environment variable `envName`, which must end in `_WMS_KEY`
+   * (e.g. `LGIA_WMS_KEY`); a catalog entry names its variable in `keyEnv`. A function rather
+   * than a map so that logging or serialising the config never prints a key.
+   */
+  key(envName: string): string | undefined;
 }
 
 /** Reads configuration from the environment (see README "Configuration"). */
@@ -38,5 +69,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     clientDir: path.resolve(rootDir, env.CLIENT_DIR ?? 'client/dist'),
     tileMaxAge: Number(env.TILE_MAX_AGE ?? 60),
     tileCacheBytes: Number(env.TILE_CACHE_MB ?? 64) * 1024 * 1024,
+    wms: {
+      sourcesFile: path.resolve(rootDir, env.WMS_SOURCES_FILE ?? 'data/wms-sources.json'),
+      cacheDir: path.resolve(rootDir, env.WMS_CACHE_DIR ?? 'data/cache/wms'),
+      cacheTtl: positiveNumber(env, 'WMS_CACHE_TTL', 7 * 24 * 3600),
+      timeoutMs: positiveNumber(env, 'WMS_TIMEOUT_MS', 8000),
+      allowPrivateHosts: env.WMS_ALLOW_PRIVATE_HOSTS === 'true',
+      key: wmsKeyReader(env),
+    },
+    adminToken: env.ADMIN_TOKEN || undefined,
   };
+}
+
+function wmsKeyReader(env: NodeJS.ProcessEnv): (envName: string) => string | undefined {
+  const keys = new Map(Object.entries(env).filter((e): e is [string, string] => e[0].endsWith('_WMS_KEY') && !!e[1]));
+  return (envName) => keys.get(envName);
+}
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
 }
