@@ -1,5 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
@@ -12,7 +11,8 @@ import { describeEachDatabase, startTestApp, type TestApp } from '../../helpers/
 
 const haveMapServer = hasCommand('mapserv') && hasCommand('gdal_translate');
 const token = 'test-admin-token';
-const work = mkdtempSync(path.join(tmpdir(), 'gis-wms-add-'));
+// Named now (the apps' env needs it), created only when the suite runs.
+const work = path.join(tmpdir(), `gis-wms-add-${process.pid}-${Date.now()}`);
 // Filled in once MapServer runs; the apps read it when they start (after the file-level beforeAll).
 const env: NodeJS.ProcessEnv = {
   ADMIN_TOKEN: token,
@@ -28,6 +28,7 @@ describeWhen(haveMapServer, 'Adding a WMS source by URL', 'mapserv or gdal_trans
   let deadUrl: string;
 
   beforeAll(async () => {
+    await mkdir(work, { recursive: true });
     mapserver = await startMapServer();
     const gone = await startMapServer();
     deadUrl = gone.urls.ortho;

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { mkdtempSync } from 'node:fs';
-import { readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -18,7 +17,7 @@ const fakeKey = 'S3CRET-lgia-key-7731';
 const marupe = { z: 12, x: 2321, y: 1256 };
 
 describeWhen(haveMapServer, 'GET /wms/{source}/{layer}/{z}/{x}/{y}.png', 'mapserv or gdal_translate is not installed (apt-get install cgi-mapserver gdal-bin)', () => {
-  const work = mkdtempSync(path.join(tmpdir(), 'gis-wms-proxy-'));
+  let work: string;
   let mapserver: MapServerHarness;
   let app: FastifyInstance;
   let closeDatabase: () => Promise<void>;
@@ -27,6 +26,7 @@ describeWhen(haveMapServer, 'GET /wms/{source}/{layer}/{z}/{x}/{y}.png', 'mapser
     app.inject({ url: `/wms/${source}/${encodeURIComponent(layer)}/${t.z}/${t.x}/${t.y}.png`, headers });
 
   beforeAll(async () => {
+    work = await mkdtemp(path.join(tmpdir(), 'gis-wms-proxy-'));
     mapserver = await startMapServer();
     const source = (id: string, url: string, extra: object = {}) => ({
       id,
@@ -89,7 +89,7 @@ describeWhen(haveMapServer, 'GET /wms/{source}/{layer}/{z}/{x}/{y}.png', 'mapser
     await app?.close();
     await closeDatabase?.();
     await mapserver?.close();
-    await rm(work, { recursive: true, force: true });
+    if (work) await rm(work, { recursive: true, force: true });
   });
 
   it('answers a real PNG rendered by MapServer from the orthophoto, with caching headers', async () => {
