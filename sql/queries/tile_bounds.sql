@@ -7,12 +7,13 @@
 -- world-sized tile has no sensible image in a transverse Mercator and collapses to a sliver),
 -- and densified so the bounding box of its transformed outline covers its curved image.
 -- Features outside that domain are never drawn; municipal data lies well inside it.
-tile AS (
+-- MATERIALIZED: computed once per tile, not inlined into (and repeated for) every feature row.
+tile AS MATERIALIZED (
   SELECT ST_TileEnvelope($1::integer, $2::integer, $3::integer) AS tile_envelope,
          ST_ClipByBox2D(ST_TileEnvelope($1::integer, $2::integer, $3::integer, margin => 64.0 / 4096),
                         ST_MakeEnvelope(-667916.94, 4163881.14, 6011252.50, 15538711.10, 3857)) AS tile_buffered
 ),
-bounds AS (
+bounds AS MATERIALIZED (
   SELECT tile_envelope,
          ST_Transform(ST_Segmentize(tile_buffered, (ST_XMax(tile_envelope) - ST_XMin(tile_envelope)) / 8), 3059)
            AS tile_search_box,

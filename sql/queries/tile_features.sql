@@ -6,6 +6,8 @@
 -- ST_ReducePrecision instead, whose snap rounding does what PostGIS's wagyu clipper does: valid
 -- output on the grid, slivers thinner than a pixel dropped. Their rings are then wound with
 -- positive area in tile coordinates (y down): exterior rings clockwise on screen, as the spec says.
+-- Each step is a LATERAL subquery fenced with OFFSET 0: inlined, its expression would be repeated
+-- wherever the next steps and the WHERE clause use it.
 -- Parameters: $1 z, $2 x, $3 y; the layer's own filter values follow from $4. {{…}} are filled
 -- once per layer from the server-side registry, never from a request.
 WITH {{bounds}}
@@ -18,11 +20,13 @@ SELECT s.{{id}} AS mvt_id,{{properties}}
                 ST_Affine(ST_Transform(s.{{geom}}, 3857),
                           bounds.tile_scale_x, 0, 0, bounds.tile_scale_y,
                           -bounds.tile_xmin * bounds.tile_scale_x, -bounds.tile_ymax * bounds.tile_scale_y),
-                1), 0, false)) AS geom) AS pixel
+                1), 0, false)) AS geom
+        OFFSET 0) AS pixel
  CROSS JOIN LATERAL (
-       SELECT ST_ClipByBox2D(pixel.geom, ST_MakeEnvelope(-64, -64, 4160, 4160)) AS geom) AS cut
+       SELECT ST_ClipByBox2D(pixel.geom, ST_MakeEnvelope(-64, -64, 4160, 4160)) AS geom OFFSET 0) AS cut
  CROSS JOIN LATERAL (
        SELECT CASE WHEN ST_Dimension(cut.geom) < 2 THEN ST_SnapToGrid(cut.geom, 1)
-                   ELSE ST_ForcePolygonCCW(ST_CollectionExtract(ST_ReducePrecision(cut.geom, 1), 3)) END AS geom) AS shaped
+                   ELSE ST_ForcePolygonCCW(ST_CollectionExtract(ST_ReducePrecision(cut.geom, 1), 3)) END AS geom
+        OFFSET 0) AS shaped
  WHERE s.{{geom}} && bounds.tile_search_box{{filter}}
    AND NOT ST_IsEmpty(shaped.geom)

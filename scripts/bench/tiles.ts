@@ -1,0 +1,313 @@
+// npm run bench:tiles — vector tile throughput through the API against the same SQL run directly.
+//
+// DATABASE_URL (default postgres://postgres@127.0.0.1:5432/gis_bench) must be a real PostGIS; the
+// database is created, migrated and given the demo municipality when missing. Then, for 500
+// distinct z12–z16 tiles over the demo area that hold data:
+//   1. the API (buildApp on 127.0.0.1, tile cache off), 8 requests in flight, alternating in
+//      short rounds with 2. the same tile SQL run by `pgbench -M prepared` with 2 clients;
+//   3. the API again with the cache on, for repeated tiles;
+//   4. the embedded PGlite database (temp dir, migrated and seeded), API, cache off.
+// Options: --reseed (drop and seed the demo again), --seconds=N (API and pgbench time per
+// comparison, default 8), --dense (also compare on a synthetic dense municipality, created once
+// in the benchmark database: 100k points and 20k polygons, FIELD-NOTES' yardstick load).
+import type { FastifyInstance } from 'fastify';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os, { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { buildApp } from '../../server/src/app.js';
+import { loadConfig, type AppConfig } from '../../server/src/config.js';
+import { openDatabase, type DatabaseProfile } from '../../server/src/db/database.js';
+import { runMigrations } from '../../server/src/db/migrations.js';
+import { seedDemoMunicipality } from '../../server/src/demo/seed.js';
+import { LayerRegistry } from '../../server/src/layers/registry.js';
+import { migrationsDir } from '../../server/src/plugins/database.js';
+import { runHttpLoad, type LoadResult } from './httpLoad.js';
+import { runPgbenchTiles } from './pgbenchTiles.js';
+import { ensureDenseMunicipality } from './denseData.js';
+import { sampleTilesWithData, type SampledTile } from './tileSample.js';
+
+const demoCode = 'marupe';
+const tileCount = 500;
+const zooms = [12, 13, 14, 15, 16];
+// FIELD-NOTES measured its dense yardstick at z12–z14.
+const denseZooms = [12, 13, 14];
+const rounds = 4;
+const concurrency = 8;
+const pgbenchClients = 2;
+const args = process.argv.slice(2);
+const seconds = Number(args.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 8);
+const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/gis_bench';
+const log = (message: string) => console.log(`· ${message}`);
+
+const started = Date.now();
+const work = await mkdtemp(path.join(tmpdir(), 'bench-tiles-'));
+try {
+  await main();
+} catch (err) {
+  console.error('bench:tiles failed:', err instanceof Error ? err.message : err, (err as Error)?.cause ?? '');
+  process.exitCode = 1;
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+
+interface Comparison {
+  api: LoadResult;
+  /** pgbench tiles/s over all rounds, and its transactions and failures. */
+  direct: { tps: number; transactions: number; failed: number; latencyMs: number; command: string };
+  ratios: number[];
+}
+
+async function main() {
+  await ensureDatabase(databaseUrl);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const demo = await ensureDemo(pool, args.includes('--reseed'));
+  const denseId = args.includes('--dense') ? await withClient(pool, ensureDenseMunicipality) : undefined;
+  const versions = (await pool.query<{ v: string }>(`SELECT 'PostgreSQL ' || current_setting('server_version') || ', PostGIS ' || postgis_lib_version() AS v`)).rows[0].v;
+  const registry = await new LayerRegistry(pool).list();
+  const layersOf = (municipalityId: number) => registry.filter((l) => l.municipalityId === municipalityId && !l.restricted);
+  const layers = layersOf(demo.id);
+  const tiles = await sampleTilesWithData(pool, layers, { count: tileCount, zooms });
+  const denseTiles = denseId ? await sampleTilesWithData(pool, layersOf(denseId), { count: tileCount, zooms: denseZooms }) : [];
+  await pool.end();
+
+  console.log(`\nVector tile benchmark — demo municipality "${demoCode}" (${demo.features} features in ${layers.length} public layers)`);
+  console.log(`database ${redact(databaseUrl)}: ${versions}; ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)} at start`);
+  if (!tiles.length) {
+    console.log('The demo municipality has no features, so there are no tiles with data to measure. Seed it (npm run seed) and run again.');
+    return;
+  }
+  console.log(`${tiles.length} distinct tiles with data: ${zooms.map((z) => `z${z} ${tiles.filter((t) => t.z === z).length}`).join(', ')}`);
+
+  const real = await openDatabase({ databaseUrl, embeddedDataDir: '' });
+  let demoRun: Comparison;
+  let denseRun: Comparison | undefined;
+  let cached: LoadResult;
+  {
+    const server = await startApi(real, { tileCacheBytes: 0 });
+    try {
+      log('API warm-up: one pass over the tiles (prepares statements, warms PostgreSQL buffers)');
+      checkStatuses(await runHttpLoad(server.url, paths(tiles), { concurrency }), 'warm-up');
+      log(`demo tiles: API (cache off, ${concurrency} in flight) and pgbench (${pgbenchClients} clients) in ${rounds} alternating rounds of ${seconds / rounds} s`);
+      demoRun = await compareApiWithSql(server.url, tiles);
+      if (denseTiles.length) {
+        checkStatuses(await runHttpLoad(server.url, paths(denseTiles), { concurrency }), 'warm-up');
+        log(`dense tiles: the same, ${denseTiles.length} tiles z${denseZooms[0]}–z${denseZooms.at(-1)}`);
+        denseRun = await compareApiWithSql(server.url, denseTiles);
+      }
+    } finally {
+      await server.app.close();
+    }
+  }
+  {
+    const server = await startApi(real, {});
+    try {
+      log('API with the tile cache: one pass to fill it, then repeated tiles');
+      await runHttpLoad(server.url, paths(tiles), { concurrency });
+      cached = await runHttpLoad(server.url, paths(tiles), { concurrency, minSeconds: Math.min(seconds, 4) });
+      checkStatuses(cached, 'cached');
+    } finally {
+      await server.app.close();
+    }
+  }
+  await real.close();
+
+  log('embedded PGlite: start in a temp dir, migrate, seed the demo');
+  const embedded = await measureEmbedded(paths(tiles));
+
+  const table: string[][] = [['', 'load', 'tiles/s', 'p50 / p95 ms', 'tiles']];
+  const add = (label: string, load: string, r: LoadResult) =>
+    table.push([label, load, fmt(r.perSecond), `${r.p50Ms.toFixed(1)} / ${r.p95Ms.toFixed(1)}`, String(r.requests)]);
+  const addComparison = (title: string, run: Comparison) => {
+    table.push([title]);
+    add('  API, real PostGIS, cache off', `${concurrency} in flight`, run.api);
+    table.push(['  pgbench -M prepared, same SQL', `${pgbenchClients} clients`, fmt(run.direct.tps), `${run.direct.latencyMs.toFixed(1)} (avg)`, String(run.direct.transactions)]);
+    const ratio = run.api.perSecond / run.direct.tps;
+    table.push([`  API ÷ direct SQL`, '', ratio.toFixed(2), `rounds ${Math.min(...run.ratios).toFixed(2)}–${Math.max(...run.ratios).toFixed(2)}`, ratio >= 0.8 ? '≥ 0.80 ✓' : '< 0.80 ✗']);
+  };
+  addComparison(`demo data, ${tiles.length} tiles z${zooms[0]}–z${zooms.at(-1)}`, demoRun);
+  add('  API, repeated tiles from cache', `${concurrency} in flight`, cached);
+  add('  API, embedded PGlite, cache off', `${concurrency} in flight`, embedded.load);
+  if (denseRun) addComparison(`dense synthetic data (100k points, 20k polygons), ${denseTiles.length} tiles z${denseZooms[0]}–z${denseZooms.at(-1)}`, denseRun);
+  printTable(table);
+
+  console.log(`\ncached ÷ uncached API: ${(cached.perSecond / demoRun.api.perSecond).toFixed(1)}×; embedded ÷ real API: ${(embedded.load.perSecond / demoRun.api.perSecond).toFixed(2)} (embedded start ${embedded.startSeconds.toFixed(1)} s, demo seed ${embedded.seedSeconds.toFixed(1)} s)`);
+  console.log(`average demo tile ${(demoRun.api.bytes / demoRun.api.requests / 1024).toFixed(1)} KiB${denseRun ? `, dense tile ${(denseRun.api.bytes / denseRun.api.requests / 1024).toFixed(1)} KiB` : ''}; pgbench failed transactions: ${demoRun.direct.failed + (denseRun?.direct.failed ?? 0)}`);
+  console.log(`pgbench command (one round): ${demoRun.direct.command.replaceAll(work, '$TMP')}`);
+  console.log(`load average ${os.loadavg()[0].toFixed(1)} at the end; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/**
+ * API and pgbench in alternating short rounds, so that whatever else runs on the machine weighs
+ * on both alike; the figures are totals over the rounds.
+ */
+async function compareApiWithSql(baseUrl: string, tiles: SampledTile[]): Promise<Comparison> {
+  const roundSeconds = seconds / rounds;
+  let requests = 0;
+  let busySeconds = 0;
+  let bytes = 0;
+  const latencies: { p50: number; p95: number }[] = [];
+  const statuses: Record<number, number> = {};
+  const direct = { tps: 0, transactions: 0, failed: 0, latencyMs: 0, command: '' };
+  const ratios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const api = await runHttpLoad(baseUrl, paths(tiles), { concurrency, minSeconds: roundSeconds });
+    checkStatuses(api, 'API');
+    const sql = await runPgbenchTiles({ databaseUrl, tiles, encoding: 'postgis', clients: pgbenchClients, seconds: roundSeconds, workDir: work });
+    requests += api.requests;
+    busySeconds += api.seconds;
+    bytes += api.bytes;
+    latencies.push({ p50: api.p50Ms, p95: api.p95Ms });
+    for (const [status, n] of Object.entries(api.statuses)) statuses[Number(status)] = (statuses[Number(status)] ?? 0) + n;
+    direct.tps += sql.tps / rounds;
+    direct.transactions += sql.transactions;
+    direct.failed += sql.failed;
+    direct.latencyMs += sql.latencyMs / rounds;
+    direct.command = sql.command;
+    ratios.push(api.perSecond / sql.tps);
+  }
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return {
+    api: {
+      requests,
+      seconds: busySeconds,
+      perSecond: requests / busySeconds,
+      p50Ms: median(latencies.map((l) => l.p50)),
+      p95Ms: median(latencies.map((l) => l.p95)),
+      bytes,
+      statuses,
+    },
+    direct,
+    ratios,
+  };
+}
+
+function printTable(rows: string[][]) {
+  const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.filter((r) => r.length > 1).map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(`\n${line(rows[0])}\n${widths.map((w) => '─'.repeat(w)).join('  ')}`);
+  for (const r of rows.slice(1)) console.log(r.length === 1 ? r[0] : line(r));
+}
+
+function paths(tiles: SampledTile[]): string[] {
+  return tiles.map((t) => `/api/tiles/${t.layer.id}/${t.z}/${t.x}/${t.y}.mvt`);
+}
+
+async function withClient<T>(pool: pg.Pool, use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await use(client);
+  } finally {
+    client.release();
+  }
+}
+
+/** Builds the app on a database and listens on a free port of 127.0.0.1. */
+async function startApi(database: DatabaseProfile, overrides: Partial<AppConfig>): Promise<{ app: FastifyInstance; url: string }> {
+  const config = { ...loadConfig({}), host: '127.0.0.1', port: 0, logLevel: 'warn', ...overrides };
+  const app = await buildApp({ config, database, logger: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  return { app, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
+}
+
+async function measureEmbedded(paths: string[]) {
+  const t0 = Date.now();
+  const database = await openDatabase({ embeddedDataDir: path.join(work, 'embedded-db') });
+  try {
+    const server = await startApi(database, { tileCacheBytes: 0 });
+    const startSeconds = (Date.now() - t0) / 1000;
+    try {
+      const t1 = Date.now();
+      const client = await server.app.pg.connect();
+      try {
+        await seedDemoMunicipality(client);
+      } finally {
+        client.release();
+      }
+      server.app.layers.invalidate();
+      const seedSeconds = (Date.now() - t1) / 1000;
+      log('embedded PGlite: API, cache off, one pass over the same tiles');
+      const load = await runHttpLoad(server.url, paths, { concurrency });
+      checkStatuses(load, 'embedded');
+      return { load, startSeconds, seedSeconds };
+    } finally {
+      await server.app.close();
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+/** Creates the database (with PostGIS) on its server when it does not exist yet. */
+async function ensureDatabase(url: string) {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!exists.rowCount) {
+      log(`creating database ${name}`);
+      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+    }
+  } finally {
+    await client.end();
+  }
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    await db.query('CREATE EXTENSION IF NOT EXISTS postgis');
+    const applied = (await runMigrations(db, migrationsDir)).filter((m) => m.applied);
+    if (applied.length) log(`applied migrations ${applied.map((m) => m.id).join(', ')}`);
+  } finally {
+    await db.end();
+  }
+}
+
+/** The demo municipality, seeded when absent (or empty, as the placeholder seed left it, or --reseed). */
+async function ensureDemo(pool: pg.Pool, reseed: boolean): Promise<{ id: number; features: number }> {
+  const find = async () =>
+    (await pool.query<{ id: number }>('SELECT id FROM municipality WHERE code = $1', [demoCode])).rows[0] as { id: number } | undefined;
+  let demo = await find();
+  if (demo && (reseed || (await featureCount(pool, demo.id)) === 0)) {
+    log(`dropping the demo municipality to seed it again${reseed ? ' (--reseed)' : ' (it has no features)'}`);
+    await pool.query('DELETE FROM municipality WHERE id = $1', [demo.id]);
+    demo = undefined;
+  }
+  if (!demo) {
+    log('seeding the demo municipality');
+    const client = await pool.connect();
+    try {
+      await seedDemoMunicipality(client);
+    } finally {
+      client.release();
+    }
+    demo = await find();
+    if (!demo) throw new Error(`seeding did not create the municipality "${demoCode}"`);
+  }
+  return { id: demo.id, features: await featureCount(pool, demo.id) };
+}
+
+async function featureCount(pool: pg.Pool, municipalityId: number): Promise<number> {
+  const tables = ['territorial_unit', 'address', 'sewer_main', 'sewer_manhole', 'sewer_connection', 'street_transfer', 'accommodation_site', 'facility'];
+  const { rows } = await pool.query<{ n: string }>(
+    `SELECT (${tables.map((t) => `(SELECT count(*) FROM ${t} WHERE municipality_id = $1)`).join(' + ')}) AS n`,
+    [municipalityId],
+  );
+  return Number(rows[0].n);
+}
+
+function checkStatuses(result: LoadResult, what: string) {
+  const bad = Object.entries(result.statuses).filter(([status]) => status !== '200' && status !== '204');
+  if (bad.length) throw new Error(`${what}: unexpected responses ${JSON.stringify(result.statuses)}`);
+}
+
+function fmt(n: number): string {
+  return n.toFixed(0);
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
+}
