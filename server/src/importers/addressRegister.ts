@@ -125,7 +125,6 @@ export function parseAddressRegister(bytes: Uint8Array): ParsedAddressRegister {
       info: true,
       relax_column_count: true,
       skip_empty_lines: true,
-      trim: true,
       skip_records_with_error: true,
       on_skip: (err) => {
         const line = Number((err as { lines?: unknown } | undefined)?.lines ?? 0);
