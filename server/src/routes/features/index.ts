@@ -1,5 +1,143 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
+import { CSV_CONTENT_TYPE, csvStream, GEOJSON_CONTENT_TYPE, geojsonStream } from '../../features/exportFormats.js';
+import { parseFilter } from '../../features/filterSql.js';
+import { compileSelection, countFeatures, exportFeatures, getFeature, listFeatures } from '../../features/repository.js';
+import type { LayerRegistry, ResolvedLayer } from '../../layers/registry.js';
+import { badRequest, forbidden, notFound, type UserError } from '../../plugins/errors.js';
+import { ErrorBody } from '../layers/schemas.js';
+import {
+  DEFAULT_PAGE,
+  ExportFile,
+  ExportQuery,
+  FeatureDetail,
+  FeaturePage,
+  FeatureParams,
+  FeaturesQuery,
+  LayerParams,
+  MAX_EXPORT_ROWS,
+  MAX_PAGE,
+} from './schemas.js';
 
-/** To be built (issue 3). */
-const routes: FastifyPluginAsyncTypebox = async () => {};
+/** What to tell a user whose parameter failed its schema, by parameter name. */
+const advice: Record<string, string> = {
+  limit: `The limit must be a whole number from 1 to ${MAX_PAGE}, e.g. limit=${DEFAULT_PAGE}.`,
+  offset: 'The offset must be a whole number of 0 or more, e.g. offset=100.',
+  order: 'The order must be asc or desc.',
+  format: 'The format must be csv or geojson.',
+  sort: 'The sort must be a field name of the layer (at most 64 characters) or id.',
+  filter: 'The filter must be a JSON array of conditions of at most 20 000 characters.',
+  layerId: 'A layer id has at most 64 characters; GET /api/layers lists the layers.',
+  featureId: 'A feature id has 1 to 64 characters.',
+};
+
+function formatSchemaError(errors: FastifySchemaValidationError[], context: string): UserError {
+  const first = errors[0];
+  const name = first?.instancePath.replace(/^\//, '') ?? '';
+  return badRequest(advice[name] ?? `The ${context} parameter "${name}" ${first?.message ?? 'is not valid'}.`);
+}
+
+/** The layer for reading records: 404 when unknown, 403 when it holds personal data. */
+async function readableLayer(layers: LayerRegistry, layerId: string): Promise<ResolvedLayer> {
+  const layer = await layers.get(layerId);
+  if (!layer) throw notFound(`There is no layer "${layerId}". GET /api/layers lists the layers.`);
+  if (layer.restricted) {
+    // Until accounts and roles exist nobody is authorised, so no record of such a layer leaves.
+    throw forbidden(
+      `The layer "${layerId}" holds personal data and is available only to authorised roles; its records are not public.`,
+    );
+  }
+  return layer;
+}
+
+const errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+
+/** The attribute table of a layer: pages of features, one feature, and exports (under /api/layers). */
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/:layerId/features',
+    {
+      schemaErrorFormatter: formatSchemaError,
+      schema: {
+        summary: 'A page of the attribute table',
+        description:
+          'Features of a layer with their non-restricted fields and WGS-84 bounding boxes, filtered by structured ' +
+          'conditions, sorted and paged. Restricted layers answer 403.',
+        tags: ['features'],
+        params: LayerParams,
+        querystring: FeaturesQuery,
+        response: { 200: FeaturePage, ...errors },
+      },
+    },
+    async (request) => {
+      const { limit = DEFAULT_PAGE, offset = 0, sort, order, filter } = request.query;
+      const layer = await readableLayer(app.layers, request.params.layerId);
+      const compiled = compileSelection(layer, { conditions: parseFilter(filter), sort, order });
+      // One query after the other: the embedded database serves a single connection.
+      const total = await countFeatures(app.pg.pool, layer, compiled);
+      const features = offset < total ? await listFeatures(app.pg.pool, layer, compiled, { limit, offset }) : [];
+      return { total, limit, offset, features };
+    },
+  );
+
+  app.get(
+    '/:layerId/features/:featureId',
+    {
+      schemaErrorFormatter: formatSchemaError,
+      schema: {
+        summary: 'One feature with its geometry',
+        description: 'The non-restricted fields, the GeoJSON geometry in WGS-84 and the bounding box.',
+        tags: ['features'],
+        params: FeatureParams,
+        response: { 200: FeatureDetail, ...errors },
+      },
+    },
+    async (request) => {
+      const { layerId, featureId } = request.params;
+      const layer = await readableLayer(app.layers, layerId);
+      const feature = await getFeature(app.pg.pool, layer, featureId);
+      if (!feature) throw notFound(`The layer "${layerId}" has no feature "${featureId}".`);
+      return feature;
+    },
+  );
+
+  app.get(
+    '/:layerId/export',
+    {
+      schemaErrorFormatter: formatSchemaError,
+      schema: {
+        summary: 'Export the filtered attribute table',
+        description:
+          `Every feature matching the filter (same filter and sort as /features, no paging; at most ${MAX_EXPORT_ROWS} ` +
+          'rows) as CSV for Latvian Excel — UTF-8 with BOM, ";" separator, decimal commas, Latvian headers, X/Y in ' +
+          'LKS-92 (X = northing) and WGS-84 longitude/latitude (a point on the feature for lines and polygons) — ' +
+          'or as a GeoJSON FeatureCollection in WGS-84.',
+        tags: ['features'],
+        params: LayerParams,
+        querystring: ExportQuery,
+        response: { 200: ExportFile, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { format = 'csv', sort, order, filter } = request.query;
+      const layer = await readableLayer(app.layers, request.params.layerId);
+      const compiled = compileSelection(layer, { conditions: parseFilter(filter), sort, order });
+      const total = await countFeatures(app.pg.pool, layer, compiled);
+      if (total > MAX_EXPORT_ROWS) {
+        throw badRequest(
+          `${total} features match, but an export holds at most ${MAX_EXPORT_ROWS}. Narrow the filter ` +
+            '(e.g. by status, date or area) and export in parts.',
+          { total, max: MAX_EXPORT_ROWS },
+        );
+      }
+      const csv = format === 'csv';
+      const rows = exportFeatures(app.pg.pool, layer, compiled, csv ? 'anchor' : 'geometry');
+      return reply
+        .header('content-disposition', `attachment; filename="${layer.id}.${csv ? 'csv' : 'geojson'}"`)
+        .header('x-feature-count', String(total))
+        .type(csv ? CSV_CONTENT_TYPE : GEOJSON_CONTENT_TYPE)
+        .send(csv ? csvStream(layer, rows) : geojsonStream(rows));
+    },
+  );
+};
 export default routes;
