@@ -4,10 +4,12 @@ export type XY = [number, number];
 /** Centimetre precision: enough for any map, and it keeps the output identical across machines. */
 export const roundXY = ([x, y]: XY): XY => [Math.round(x * 100) / 100, Math.round(y * 100) / 100];
 
+/** Straight-line distance in metres. */
 export const distance = (a: XY, b: XY) => Math.hypot(a[0] - b[0], a[1] - b[1]);
 
 const coords = (points: XY[]) => points.map(([x, y]) => `${x} ${y}`).join(', ');
 
+/** WKT of a line through the points, for `ST_GeomFromText(…, 3059)`. */
 export const lineWkt = (points: XY[]) => `LINESTRING(${coords(points)})`;
 
 /** A closed ring as a one-ring POLYGON. */

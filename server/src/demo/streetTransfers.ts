@@ -20,6 +20,7 @@ export interface PlannedStreetTransfer {
   ring: XY[];
 }
 
+/** The transfer pipeline in order, then its dead end; as in sql/migrations/0004. */
 export const TRANSFER_STATUSES = [
   'application',
   'document_check',
