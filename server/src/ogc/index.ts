@@ -1,5 +1,244 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type TSchema } from 'typebox';
+import { layerStats } from '../layers/layerStats.js';
+import type { ResolvedLayer } from '../layers/registry.js';
+import { forbidden, notFound } from '../plugins/errors.js';
+import { baseUrl } from '../routes/layers/index.js';
+import { ErrorBody } from '../routes/layers/schemas.js';
+import { describeCollection, localized } from './collections.js';
+import { CRS84, parseCrs, servedCrs, type ServedCrs } from './crs.js';
+import { featureJsonSchema } from './featureSchema.js';
+import { countFeatures, findFeature, findFeatures, type FeatureRecord } from './featureRepository.js';
+import { featureUrl, collectionUrl, link, mediaType, ogcRoot, pageLinks } from './links.js';
+import { ogcErrorFormatter, pickLanguage, readItemsQuery } from './requestParams.js';
+import {
+  CollectionParams,
+  Collections,
+  Collection,
+  CommonQuery,
+  Conformance,
+  DEFAULT_LIMIT,
+  Feature,
+  FeatureCollection,
+  FeatureParams,
+  FeatureQuery,
+  ItemsQuery,
+  LandingPage,
+  MAX_LIMIT,
+  type Language,
+} from './schemas.js';
 
-/** OGC API – Features under /ogc (to be built). */
-const routes: FastifyPluginAsyncTypebox = async () => {};
+/** Conformance classes this API implements. */
+export const conformanceClasses = [
+  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
+  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
+  'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs',
+];
+
+const tags = ['OGC API – Features'];
+const errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+const geojson = (schema: TSchema) => ({ content: { [mediaType.geojson]: { schema } } });
+const accepts = (schema: { properties: Record<string, unknown> }) => ogcErrorFormatter(Object.keys(schema.properties));
+
+/** Sends features with the CRS header Part 2 asks for; JSON whatever the Accept header says. */
+const asGeoJson = (reply: FastifyReply, crs: ServedCrs) => reply.header('Content-Crs', `<${crs.uri}>`).type(mediaType.geojson);
+
+/** The language of titles for this request, announced in headers so HTTP caches keep one copy per language. */
+function negotiateLanguage(request: { query: { lang?: Language }; headers: FastifyRequest['headers'] }, reply: FastifyReply): Language {
+  const lang = pickLanguage(request.query.lang, request.headers['accept-language']);
+  reply.header('Content-Language', lang).header('Vary', 'Accept-Language');
+  return lang;
+}
+
+const toFeature = (record: FeatureRecord, links?: ReturnType<typeof link>[]) => ({
+  type: 'Feature' as const,
+  id: record.id,
+  geometry: record.geometry,
+  properties: record.properties,
+  ...(links ? { links } : {}),
+});
+
+/**
+ * OGC API – Features Part 1 (Core, GeoJSON, OpenAPI 3.0) and Part 2 (CRS by reference) over the
+ * layer registry: each layer is a collection. Layers holding personal data are listed but their
+ * records are refused until accounts exist.
+ */
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  async function collectionLayer(collectionId: string): Promise<ResolvedLayer> {
+    const layer = await app.layers.get(collectionId);
+    if (!layer) throw notFound(`There is no collection "${collectionId.slice(0, 80)}". GET /ogc/collections lists them.`);
+    return layer;
+  }
+
+  /** The layer behind a collection whose records may be read; restricted layers wait for accounts. */
+  async function readableLayer(collectionId: string): Promise<ResolvedLayer> {
+    const layer = await collectionLayer(collectionId);
+    if (layer.restricted) {
+      throw forbidden(
+        `The layer "${layer.id}" holds personal data and is available only to authorised roles; ` +
+          'its features cannot be read through this API without such a role.',
+      );
+    }
+    return layer;
+  }
+
+  app.get(
+    '/',
+    {
+      schema: { summary: 'OGC API – Features landing page', tags, querystring: CommonQuery, response: { 200: LandingPage, 400: ErrorBody } },
+      schemaErrorFormatter: accepts(CommonQuery),
+    },
+    async (request, reply) => {
+      const root = ogcRoot(baseUrl(request));
+      const lang = negotiateLanguage(request, reply);
+      return {
+        title: { lv: 'Pašvaldību ĢIS — telpiskie dati', en: 'Municipal GIS — spatial data', uk: 'Муніципальна ГІС — просторові дані' }[lang],
+        description: {
+          lv: 'Pašvaldību slāņi kā OGC API – Features kolekcijas (GeoJSON; CRS84, LKS-92 / Latvia TM).',
+          en: 'Municipal layers as OGC API – Features collections (GeoJSON; CRS84, LKS-92 / Latvia TM).',
+          uk: 'Муніципальні шари як колекції OGC API – Features (GeoJSON; CRS84, LKS-92 / Latvia TM).',
+        }[lang],
+        links: [
+          link(root, 'self', mediaType.json, 'This document'),
+          link(`${baseUrl(request)}/api/docs/json`, 'service-desc', mediaType.openapi, 'The API definition (OpenAPI 3.0)'),
+          link(`${baseUrl(request)}/api/docs`, 'service-doc', mediaType.html, 'The API documentation'),
+          link(`${root}/conformance`, 'conformance', mediaType.json, 'Conformance classes implemented'),
+          link(`${root}/collections`, 'data', mediaType.json, 'The collections (layers)'),
+        ],
+      };
+    },
+  );
+
+  app.get(
+    '/conformance',
+    {
+      schema: { summary: 'Conformance classes implemented', tags, querystring: CommonQuery, response: { 200: Conformance, 400: ErrorBody } },
+      schemaErrorFormatter: accepts(CommonQuery),
+    },
+    async () => ({ conformsTo: conformanceClasses }),
+  );
+
+  app.get(
+    '/collections',
+    {
+      schema: { summary: 'The collections: one per layer', tags, querystring: CommonQuery, response: { 200: Collections, 400: ErrorBody } },
+      schemaErrorFormatter: accepts(CommonQuery),
+    },
+    async (request, reply) => {
+      const base = baseUrl(request);
+      const lang = negotiateLanguage(request, reply);
+      const collections = [];
+      // One at a time: the embedded database serves a single connection.
+      for (const layer of await app.layers.list()) {
+        collections.push(describeCollection(layer, await layerStats(app.pg.pool, layer), base, lang));
+      }
+      return {
+        links: [link(`${ogcRoot(base)}/collections`, 'self', mediaType.json)],
+        collections,
+        crs: servedCrs.map((c) => c.uri),
+      };
+    },
+  );
+
+  app.get(
+    '/collections/:collectionId',
+    {
+      schema: {
+        summary: 'One collection',
+        tags,
+        params: CollectionParams,
+        querystring: CommonQuery,
+        response: { 200: Collection, 400: ErrorBody, 404: ErrorBody },
+      },
+      schemaErrorFormatter: accepts(CommonQuery),
+    },
+    async (request, reply) => {
+      const layer = await collectionLayer(request.params.collectionId);
+      const lang = negotiateLanguage(request, reply);
+      return describeCollection(layer, await layerStats(app.pg.pool, layer), baseUrl(request), lang);
+    },
+  );
+
+  app.get(
+    '/collections/:collectionId/schema',
+    {
+      schema: {
+        summary: "JSON Schema of a collection's features (public fields and their types)",
+        tags,
+        params: CollectionParams,
+        querystring: CommonQuery,
+        response: { 200: { content: { [mediaType.jsonSchema]: { schema: Type.Object({}, { additionalProperties: true }) } } }, 400: ErrorBody, 404: ErrorBody },
+      },
+      schemaErrorFormatter: accepts(CommonQuery),
+    },
+    async (request, reply) => {
+      const layer = await collectionLayer(request.params.collectionId);
+      const lang = negotiateLanguage(request, reply);
+      reply.type(mediaType.jsonSchema);
+      return featureJsonSchema(layer, `${collectionUrl(baseUrl(request), layer.id)}/schema`, lang);
+    },
+  );
+
+  app.get(
+    '/collections/:collectionId/items',
+    {
+      schema: {
+        summary: "A page of a collection's features",
+        description:
+          `GeoJSON features with numberMatched/numberReturned and next/prev links; limit defaults to ${DEFAULT_LIMIT}, ` +
+          `larger values than ${MAX_LIMIT} are served as ${MAX_LIMIT}. Unknown query parameters are refused with 400.`,
+        tags,
+        params: CollectionParams,
+        querystring: ItemsQuery,
+        response: { 200: geojson(FeatureCollection), ...errors },
+      },
+      schemaErrorFormatter: accepts(ItemsQuery),
+    },
+    async (request, reply) => {
+      const layer = await readableLayer(request.params.collectionId);
+      const { crs, bbox, limit, offset, selection } = readItemsQuery(request.query);
+      const matched = await countFeatures(app.pg.pool, layer, { bbox });
+      const records = await findFeatures(app.pg.pool, layer, { bbox, crs, limit, offset });
+      asGeoJson(reply, crs);
+      return {
+        type: 'FeatureCollection' as const,
+        features: records.map((r) => toFeature(r)),
+        links: pageLinks(baseUrl(request), layer.id, selection, { limit, offset, returned: records.length, matched }),
+        numberMatched: matched,
+        numberReturned: records.length,
+        timeStamp: new Date().toISOString(),
+      };
+    },
+  );
+
+  app.get(
+    '/collections/:collectionId/items/:featureId',
+    {
+      schema: {
+        summary: 'One feature',
+        tags,
+        params: FeatureParams,
+        querystring: FeatureQuery,
+        response: { 200: geojson(Feature), ...errors },
+      },
+      schemaErrorFormatter: accepts(FeatureQuery),
+    },
+    async (request, reply) => {
+      const { collectionId, featureId } = request.params;
+      const layer = await readableLayer(collectionId);
+      const crs = parseCrs(request.query.crs, 'crs');
+      const record = await findFeature(app.pg.pool, layer, featureId, crs);
+      if (!record) throw notFound(`There is no feature "${featureId.slice(0, 80)}" in the collection "${layer.id}".`);
+      const base = baseUrl(request);
+      asGeoJson(reply, crs);
+      return toFeature(record, [
+        link(`${featureUrl(base, layer.id, record.id)}${crs === CRS84 ? '' : `?crs=${encodeURIComponent(crs.uri)}`}`, 'self', mediaType.geojson),
+        link(collectionUrl(base, layer.id), 'collection', mediaType.json, localized(layer.title, 'lv')),
+      ]);
+    },
+  );
+};
+
 export default routes;

@@ -33,7 +33,8 @@ export default fp(
           message: `Something went wrong on the server. The error was logged with request id ${request.id}.`,
         });
       }
-      const validation = (error as FastifyError).validation;
+      // A route's schemaErrorFormatter may already have written a UserError for the user.
+      const validation = (error as FastifyError).validation && !(error instanceof UserError);
       const message = validation ? describeValidation(error as FastifyError) : error.message;
       return reply.status(status).send({
         statusCode: status,
