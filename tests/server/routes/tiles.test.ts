@@ -39,6 +39,15 @@ describeEachDatabase('GET /api/tiles/{layerId}/{z}/{x}/{y}.mvt', (ctx) => {
     expect(Math.abs(point.y - (expected.y - home.y) * 4096)).toBeLessThanOrEqual(1);
   });
 
+  it('serves the tile URL template that the layer catalog advertises', async () => {
+    const layer = (await ctx().app.inject('/api/layers/testa-sewer-mains')).json();
+    const url = new URL(layer.tileJson.tiles[0].replace('{z}', home.z).replace('{x}', home.x).replace('{y}', home.y));
+    expect(url.search).toMatch(/^\?v=\d+$/);
+    const res = await ctx().app.inject(url.pathname + url.search);
+    expect(res.statusCode).toBe(200);
+    expect(decodeTile(res.rawPayload)['testa-sewer-mains'].features.map((f) => f.properties.diameter_mm).sort()).toEqual([110, 200]);
+  });
+
   it('never puts restricted fields into a tile', async () => {
     const streets = tileOf(503000, 303000, 14);
     const res = await ctx().app.inject(tileUrl('testa-street-transfers', streets));

@@ -141,7 +141,8 @@ const perimeter = (f: DecodedFeature) =>
 /**
  * Shapes that stress clipping and quantisation, 20 km east of the fixture: circles (many
  * vertices), a ring with a hole, a multipolygon, a dense zig-zag line, a multipoint, a polygon
- * of one square metre (collapses below a pixel) and a bow-tie that snapping makes touch itself.
+ * of one square metre (collapses below a pixel), a bow-tie that snapping makes touch itself and
+ * short lines around the half-pixel size below which a tile leaves them out.
  */
 async function createProbeTable(pool: pg.Pool) {
   await pool.query(`DROP TABLE IF EXISTS tile_probe;
@@ -161,7 +162,13 @@ async function createProbeTable(pool: pg.Pool) {
                                           ST_SetSRID(ST_MakePoint(523900, 300100), 3059)])),
       (105, 'speck', 5, ST_MakeEnvelope(523000, 303000, 523001, 303001, 3059)),
       (106, 'bowtie', 6, ST_GeomFromText('POLYGON((520500 303000, 521500 303000, 521000 303004, 521500 303008, 520500 303008, 521000 303004.5, 520500 303000))', 3059)),
-      (107, 'crossing line', 7, ST_GeomFromText('LINESTRING(519000 299000, 525000 305000, 519500 305200)', 3059))`);
+      (107, 'crossing line', 7, ST_GeomFromText('LINESTRING(519000 299000, 525000 305000, 519500 305200)', 3059));
+    -- Short pipes of 2–90 m: each zoom drops those under half a pixel, as ST_AsMVTGeom does.
+    INSERT INTO tile_probe
+    SELECT 200 + g, 'stub ' || g, g * 3,
+           ST_MakeLine(ST_SetSRID(ST_MakePoint(520300 + g * 97, 303500 + g * 13), 3059),
+                       ST_SetSRID(ST_MakePoint(520300 + g * 97 + g * 3, 303500 + g * 13 + g), 3059))
+      FROM generate_series(1, 30) AS g`);
 }
 
 function probeLayer(): ResolvedLayer {

@@ -29,6 +29,8 @@ const MvtTile = Type.Unsafe<Buffer>({
   content: { [mvtMediaType]: { schema: { type: 'string', format: 'binary' } } },
 });
 
+const errorWith = (description: string) => Type.Object(ErrorBody.properties, { description });
+
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   const tiles = new TileService(app.layers, createTileRepository(app.pg.pool, app.database.capabilities), {
     cacheBytes: app.config.tileCacheBytes,
@@ -47,9 +49,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           200: MvtTile,
           204: Type.Null({ description: 'No feature of the layer in this tile, or z below the layer’s minimum zoom.' }),
           304: Type.Null({ description: 'The tile named in If-None-Match is still current.' }),
-          400: ErrorBody,
-          403: ErrorBody,
-          404: ErrorBody,
+          400: errorWith('z, x or y is not a tile of the scheme; the message names the valid range.'),
+          403: errorWith('The layer holds personal data and is available only to authorised roles.'),
+          404: errorWith('There is no such layer.'),
         },
       },
     },
