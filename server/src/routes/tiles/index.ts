@@ -19,6 +19,7 @@ const TileParams = Type.Object({
 const cacheHeaders = {
   etag: Type.String({ description: 'Changes when the layer data changes; send it back in If-None-Match.' }),
   'cache-control': Type.String({ description: 'public, max-age=<TILE_MAX_AGE>' }),
+  'x-tile-cache': Type.String({ description: '"hit" when the server had the tile in memory, else "miss".' }),
 };
 
 // fastify-swagger documents a binary body through `content` with a binary string schema; the
