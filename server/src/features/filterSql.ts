@@ -287,6 +287,6 @@ export function orderByClause(layer: FilterableLayer, sort: string | undefined, 
   if (sort === undefined || sort === '' || sort === ID_SORT) return `ORDER BY ${id} ${dir}`;
   const { field, column } = publicField(layer, sort, 'sort');
   const col = `${alias}.${column}`;
-  const keys = field.type === 'text' ? [`search_fold(${col})`, col] : [col];
+  const keys = field.type === 'text' ? [`search_fold(${col}::text)`, col] : [col];
   return `ORDER BY ${keys.map((k) => `${k} ${dir} NULLS LAST`).join(', ')}, ${id} ASC`;
 }

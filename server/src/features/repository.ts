@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { lks92ToWgs84 } from '../geo/lks92.js';
 import type { ResolvedLayer } from '../layers/registry.js';
 import { orderByClause, SqlParams, whereClause, type FilterCondition, type SortOrder } from './filterSql.js';
 
@@ -68,31 +69,47 @@ export function compileSelection(layer: ResolvedLayer, selection: FeatureSelecti
 }
 
 /**
- * The public fields as one JSON object, built by PostgreSQL's `to_json` of a row: dates come out as
- * ISO strings and numerics as JSON numbers, and any number of columns fits. A scalar subquery keeps
- * the FROM to one table, so the registry's bare column names in WHERE stay unambiguous.
+ * The public fields as one JSON object built by PostgreSQL, so dates come out as ISO strings and
+ * numerics as JSON numbers whatever `pg`'s type parsers do. `json_build_object` takes at most 100
+ * arguments; a layer with more than 50 fields (an upload) uses `to_json` of a row, which fits any
+ * number but costs about twice as much per row. The keys are registry field names (checked against
+ * the table's columns when the registry loads), written as SQL literals with quotes doubled.
  */
 function propertiesSql(layer: ResolvedLayer): string {
-  return `(SELECT to_json(p) FROM (SELECT ${layer.sql.publicColumns.map((c) => `t.${c}`).join(', ')}) p)`;
+  const fields = layer.fields.filter((f) => !f.restricted);
+  const columns = layer.sql.publicColumns.map((c) => `t.${c}`);
+  if (fields.length > 50) return `(SELECT to_json(p) FROM (SELECT ${columns.join(', ')}) p)`;
+  const pairs = fields.map((f, i) => `'${f.name.replace(/'/g, "''")}', ${columns[i]}`);
+  return `json_build_object(${pairs.join(', ')})`;
 }
 
-/** The WGS-84 bounding box, from the transformed 3059 envelope: one small transform per row. */
+/**
+ * The WGS-84 bounding box, from the transformed 3059 envelope: one small transform per row, as a
+ * plain expression (a scalar subquery around ST_Transform costs twice as much in the embedded build).
+ */
 function bboxSql(layer: ResolvedLayer): string {
-  return `(SELECT ARRAY[ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)]
-             FROM (SELECT ST_Transform(ST_Envelope(t.${layer.sql.geom}), 4326)::box2d AS b) e)`;
+  return `ST_Transform(ST_Envelope(t.${layer.sql.geom}), 4326)::box2d::text`;
 }
 
 const round = (v: number) => Math.round(v * 1e7) / 1e7;
 
-function toBBox(values: (number | null)[] | null): BBox | null {
-  if (!values || values.some((v) => v === null || !Number.isFinite(v))) return null;
-  return values.map((v) => round(v as number)) as BBox;
+/** Reads PostGIS's `BOX(xmin ymin,xmax ymax)` text. */
+function parseBox(text: string | null | undefined): [number, number, number, number] | null {
+  const m = text ? /^BOX\(([^ ,]+) ([^ ,]+),([^ ,]+) ([^ ,)]+)\)$/.exec(text) : null;
+  if (!m) return null;
+  const box = [m[1], m[2], m[3], m[4]].map(Number) as [number, number, number, number];
+  return box.every(Number.isFinite) ? box : null;
+}
+
+function toBBox(text: string | null): BBox | null {
+  const box = parseBox(text);
+  return box && (box.map(round) as BBox);
 }
 
 interface RawRow {
   id: number | string;
   properties: Record<string, unknown> | null;
-  bbox: (number | null)[] | null;
+  bbox: string | null;
 }
 
 /** How many features match the selection. */
@@ -112,10 +129,13 @@ export async function listFeatures(
   page: { limit: number; offset: number },
 ): Promise<FeatureRow[]> {
   const n = compiled.values.length;
+  // The page is cut first, so properties and boxes are built for its rows only, not for every
+  // row the sort reads.
   const { rows } = await db.query<RawRow>(
     `SELECT t.${layer.sql.id} AS id, ${propertiesSql(layer)} AS properties, ${bboxSql(layer)} AS bbox
-       FROM ${layer.sql.table} t ${compiled.where} ${compiled.orderBy}
-      LIMIT $${n + 1} OFFSET $${n + 2}`,
+       FROM (SELECT * FROM ${layer.sql.table} t ${compiled.where} ${compiled.orderBy}
+              LIMIT $${n + 1} OFFSET $${n + 2}) t
+      ${compiled.orderBy}`,
     [...compiled.values, page.limit, page.offset],
   );
   return rows.map((r) => ({ id: r.id, properties: r.properties ?? {}, bbox: toBBox(r.bbox) }));
@@ -160,13 +180,13 @@ export async function* exportFeatures(
   batchSize = 2000,
 ): AsyncGenerator<ExportRow[]> {
   const geom = `t.${layer.sql.geom}`;
+  // CSV: a point on the feature (the point itself for points) in 3059; its WGS-84 position is
+  // computed in Node with proj4, which saves a transform per row.
   const extra =
     include === 'geometry'
       ? `ST_AsGeoJSON(ST_Transform(${geom}, 4326), ${DIGITS}) AS geometry`
-      : // ST_PointOnSurface: the point itself for points, a point inside a polygon or on a line otherwise.
-        `(SELECT ARRAY[ST_X(c), ST_Y(c), ST_X(w), ST_Y(w)]
-            FROM (SELECT ST_PointOnSurface(${geom}) AS c) s
-            CROSS JOIN LATERAL (SELECT ST_Transform(c, 4326) AS w) ww) AS anchor`;
+      : // Transforming to the storage CRS is free (PostGIS skips it) and guards the proj4 step.
+        `ST_PointOnSurface(ST_Transform(${geom}, 3059))::box2d::text AS anchor`;
   const client = await db.connect();
   let open = false;
   let broken = false;
@@ -184,7 +204,7 @@ export async function* exportFeatures(
         id: number | string;
         properties: Record<string, unknown> | null;
         geometry?: string | null;
-        anchor?: (number | null)[] | null;
+        anchor?: string | null;
       }>(`FETCH ${Math.trunc(batchSize)} FROM feature_export`);
       if (rows.length === 0) break;
       yield rows.map((r) => ({
@@ -204,8 +224,10 @@ export async function* exportFeatures(
   }
 }
 
-function toAnchor(values: (number | null)[] | null | undefined): ExportRow['anchor'] {
-  if (!values || values.some((v) => v === null || !Number.isFinite(v))) return null;
-  const [x, y, lon, lat] = values as number[];
+function toAnchor(text: string | null | undefined): ExportRow['anchor'] {
+  const box = parseBox(text);
+  if (!box) return null;
+  const [x, y] = box;
+  const [lon, lat] = lks92ToWgs84([x, y]);
   return { x, y, lon, lat };
 }

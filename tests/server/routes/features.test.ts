@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { expect, it } from 'vitest';
+import { compileSelection, exportFeatures } from '../../../server/src/features/repository.js';
 import { lks92ToWgs84 } from '../../../server/src/geo/lks92.js';
 import { fixture } from '../../helpers/fixtureMunicipality.js';
 import { describeEachDatabase } from '../../helpers/testApp.js';
@@ -304,6 +305,21 @@ describeEachDatabase('attribute table: /api/layers/{layerId}/features and /expor
 
     const empty = (await get(`${ADDRESSES}/export?format=geojson&${filter([{ field: 'code', op: 'lt', value: 0 }])}`)).json();
     expect(empty).toEqual({ type: 'FeatureCollection', features: [] });
+  });
+
+  it('reads an export through the database cursor in batches and frees the connection when stopped early', async () => {
+    const { app } = ctx();
+    const layer = (await app.layers.get('testa-addresses'))!;
+    const compiled = compileSelection(layer, { conditions: [], sort: 'code' });
+    const sizes: number[] = [];
+    for await (const batch of exportFeatures(app.pg.pool, layer, compiled, 'anchor', 7)) sizes.push(batch.length);
+    expect(sizes).toEqual([7, 7, 7, 7, 2]);
+    for await (const batch of exportFeatures(app.pg.pool, layer, compiled, 'geometry', 7)) {
+      expect(batch[0].properties.code).toBe(100000000);
+      break;
+    }
+    // The embedded database has one connection: a cursor left open would hang this request.
+    expect((await page(`${ADDRESSES}/features?limit=1`)).total).toBe(fixture.addressCount);
   });
 
   it('refuses an unknown export format and a bad filter before exporting', async () => {
