@@ -3,9 +3,10 @@
 // DATABASE_URL (default postgres://postgres@127.0.0.1:5432/gis_bench) must be a real PostGIS; the
 // database is created, migrated and given the demo municipality when missing. Then, for 500
 // distinct z12–z16 tiles over the demo area that hold data:
-//   1. the API (buildApp on 127.0.0.1, tile cache off), 8 requests in flight, alternating in
-//      short rounds with 2. the same tile SQL run by `pgbench -M prepared` with 2 clients;
-//   3. the API again with the cache on, for repeated tiles;
+//   1. the API (buildApp on 127.0.0.1, tile cache off), 8 requests in flight,
+//   2. the same tile SQL run by `pgbench -M prepared` with 2 clients, and
+//   3. a second app with the tile cache on, serving the same (now repeated) tiles,
+//      in alternating short rounds so that other load on the machine weighs on each alike;
 //   4. the embedded PGlite database (temp dir, migrated and seeded), API, cache off.
 // Options: --reseed (drop and seed the demo again), --seconds=N (API and pgbench time per
 // comparison, default 8), --dense (also compare on a synthetic dense municipality, created once
@@ -56,6 +57,8 @@ interface Comparison {
   /** pgbench tiles/s over all rounds, and its transactions and failures. */
   direct: { tps: number; transactions: number; failed: number; latencyMs: number; command: string };
   ratios: number[];
+  /** The caching API over the same rounds (demo tiles only). */
+  cached?: LoadResult;
 }
 
 async function main() {
@@ -82,35 +85,26 @@ async function main() {
   const real = await openDatabase({ databaseUrl, embeddedDataDir: '' });
   let demoRun: Comparison;
   let denseRun: Comparison | undefined;
-  let cached: LoadResult;
-  {
-    const server = await startApi(real, { tileCacheBytes: 0 });
-    try {
-      log('API warm-up: one pass over the tiles (prepares statements, warms PostgreSQL buffers)');
-      checkStatuses(await runHttpLoad(server.url, paths(tiles), { concurrency }), 'warm-up');
-      log(`demo tiles: API (cache off, ${concurrency} in flight) and pgbench (${pgbenchClients} clients) in ${rounds} alternating rounds of ${seconds / rounds} s`);
-      demoRun = await compareApiWithSql(server.url, tiles);
-      if (denseTiles.length) {
-        checkStatuses(await runHttpLoad(server.url, paths(denseTiles), { concurrency }), 'warm-up');
-        log(`dense tiles: the same, ${denseTiles.length} tiles z${denseZooms[0]}–z${denseZooms.at(-1)}`);
-        denseRun = await compareApiWithSql(server.url, denseTiles);
-      }
-    } finally {
-      await server.app.close();
+  // Two apps on the same database, one without and one with the tile cache, measured in turns.
+  const uncachedApi = await startApi(real, { tileCacheBytes: 0 });
+  const cachedApi = await startApi(real, {});
+  try {
+    log('warm-up: one pass over the tiles through each app (prepares statements, fills the cache of the caching app)');
+    checkStatuses(await runHttpLoad(uncachedApi.url, paths(tiles), { concurrency }), 'warm-up');
+    checkStatuses(await runHttpLoad(cachedApi.url, paths(tiles), { concurrency }), 'warm-up');
+    log(`demo tiles: API (cache off, ${concurrency} in flight), pgbench (${pgbenchClients} clients) and API (cache on) in ${rounds} alternating rounds of ${seconds / rounds} s`);
+    demoRun = await compareApiWithSql(uncachedApi.url, tiles, cachedApi.url);
+    if (denseTiles.length) {
+      checkStatuses(await runHttpLoad(uncachedApi.url, paths(denseTiles), { concurrency }), 'warm-up');
+      log(`dense tiles: API (cache off) and pgbench, ${denseTiles.length} tiles z${denseZooms[0]}–z${denseZooms.at(-1)}`);
+      denseRun = await compareApiWithSql(uncachedApi.url, denseTiles);
     }
-  }
-  {
-    const server = await startApi(real, {});
-    try {
-      log('API with the tile cache: one pass to fill it, then repeated tiles');
-      await runHttpLoad(server.url, paths(tiles), { concurrency });
-      cached = await runHttpLoad(server.url, paths(tiles), { concurrency, minSeconds: Math.min(seconds, 4) });
-      checkStatuses(cached, 'cached');
-    } finally {
-      await server.app.close();
-    }
+  } finally {
+    await uncachedApi.app.close();
+    await cachedApi.app.close();
   }
   await real.close();
+  const cached = demoRun.cached!;
 
   log('embedded PGlite: start in a temp dir, migrate, seed the demo');
   const embedded = await measureEmbedded(paths(tiles));
@@ -138,47 +132,50 @@ async function main() {
 }
 
 /**
- * API and pgbench in alternating short rounds, so that whatever else runs on the machine weighs
- * on both alike; the figures are totals over the rounds.
+ * API and pgbench (and the caching API, when given) in alternating short rounds, so that whatever
+ * else runs on the machine weighs on each alike; the figures are totals over the rounds.
  */
-async function compareApiWithSql(baseUrl: string, tiles: SampledTile[]): Promise<Comparison> {
+async function compareApiWithSql(baseUrl: string, tiles: SampledTile[], cachedUrl?: string): Promise<Comparison> {
   const roundSeconds = seconds / rounds;
-  let requests = 0;
-  let busySeconds = 0;
-  let bytes = 0;
-  const latencies: { p50: number; p95: number }[] = [];
-  const statuses: Record<number, number> = {};
+  const api: LoadResult[] = [];
+  const cached: LoadResult[] = [];
   const direct = { tps: 0, transactions: 0, failed: 0, latencyMs: 0, command: '' };
   const ratios: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    const api = await runHttpLoad(baseUrl, paths(tiles), { concurrency, minSeconds: roundSeconds });
-    checkStatuses(api, 'API');
+    const load = await runHttpLoad(baseUrl, paths(tiles), { concurrency, minSeconds: roundSeconds });
+    checkStatuses(load, 'API');
     const sql = await runPgbenchTiles({ databaseUrl, tiles, encoding: 'postgis', clients: pgbenchClients, seconds: roundSeconds, workDir: work });
-    requests += api.requests;
-    busySeconds += api.seconds;
-    bytes += api.bytes;
-    latencies.push({ p50: api.p50Ms, p95: api.p95Ms });
-    for (const [status, n] of Object.entries(api.statuses)) statuses[Number(status)] = (statuses[Number(status)] ?? 0) + n;
+    if (cachedUrl) {
+      const repeated = await runHttpLoad(cachedUrl, paths(tiles), { concurrency, minSeconds: roundSeconds });
+      checkStatuses(repeated, 'cached API');
+      cached.push(repeated);
+    }
+    api.push(load);
     direct.tps += sql.tps / rounds;
     direct.transactions += sql.transactions;
     direct.failed += sql.failed;
     direct.latencyMs += sql.latencyMs / rounds;
     direct.command = sql.command;
-    ratios.push(api.perSecond / sql.tps);
+    ratios.push(load.perSecond / sql.tps);
   }
+  return { api: combine(api), direct, ratios, ...(cached.length ? { cached: combine(cached) } : {}) };
+}
+
+/** Totals of several load runs; latency percentiles as the median of the runs'. */
+function combine(runs: LoadResult[]): LoadResult {
   const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const requests = runs.reduce((n, r) => n + r.requests, 0);
+  const seconds = runs.reduce((n, r) => n + r.seconds, 0);
+  const statuses: Record<number, number> = {};
+  for (const r of runs) for (const [status, n] of Object.entries(r.statuses)) statuses[Number(status)] = (statuses[Number(status)] ?? 0) + n;
   return {
-    api: {
-      requests,
-      seconds: busySeconds,
-      perSecond: requests / busySeconds,
-      p50Ms: median(latencies.map((l) => l.p50)),
-      p95Ms: median(latencies.map((l) => l.p95)),
-      bytes,
-      statuses,
-    },
-    direct,
-    ratios,
+    requests,
+    seconds,
+    perSecond: requests / seconds,
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p95Ms: median(runs.map((r) => r.p95Ms)),
+    bytes: runs.reduce((n, r) => n + r.bytes, 0),
+    statuses,
   };
 }
 
