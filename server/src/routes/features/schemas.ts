@@ -76,7 +76,7 @@ export const FeaturePage = Type.Object({
 
 const GeoJsonGeometry = Type.Object(
   {
-    type: Type.String({ examples: ['Point'] }),
+    type: Type.String({ description: 'Point, MultiPolygon, …' }),
     coordinates: Type.Optional(Type.Unknown()),
     geometries: Type.Optional(Type.Array(Type.Unknown())),
   },
@@ -93,7 +93,10 @@ export const FeatureDetail = Type.Object({
 // The handler sends a stream, which Fastify passes through unserialised; this documents the files.
 export const ExportFile = Type.Unsafe<unknown>({
   description: 'The filtered features as a file download (Content-Disposition: attachment).',
-  headers: { 'content-disposition': Type.String({ examples: ['attachment; filename="marupe-sewer-connections.csv"'] }) },
+  headers: {
+    'content-disposition': Type.String({ description: 'attachment; filename="<layerId>.csv" (or .geojson)' }),
+    'x-feature-count': Type.String({ description: 'How many features the file holds.' }),
+  },
   content: {
     'text/csv': { schema: { type: 'string' } },
     'application/geo+json': { schema: { type: 'object' } },
