@@ -59,6 +59,16 @@ describeWhen(hasChromium(), 'e2e: map explorer in Chromium', 'no /usr/bin/chromi
           { name: 'topo_a', title: { lv: 'Topogrāfiskā karte', en: 'Topographic map', uk: 'Топографічна карта' }, kind: 'topographic' },
         ],
       });
+      // An upstream that refuses connections: the proxy answers with placeholders.
+      sources.push({
+        id: 'down',
+        title: { lv: 'Nestrādājošs WMS', en: 'Broken WMS', uk: 'Несправний WMS' },
+        url: 'http://127.0.0.1:9/ows',
+        version: '1.3.0',
+        format: 'image/png',
+        attribution: '© nekas',
+        layers: [{ name: 'gone', title: { lv: 'Pazudusi karte', en: 'Gone map', uk: 'Зникла карта' }, kind: 'other' }],
+      });
     } else {
       console.log('e2e WMS basemap checks skipped: mapserv or gdal_translate is not installed (apt-get install cgi-mapserver gdal-bin)');
     }
@@ -128,6 +138,22 @@ describeWhen(hasChromium(), 'e2e: map explorer in Chromium', 'no /usr/bin/chromi
         await screenshot(page, `offline-basemap-${ctx().kind}`);
       });
 
+      it('falls back to the plain basemap with a notice when a WMS does not answer', async ({ skip }) => {
+        if (!mapserver) skip();
+        await page.getByRole('radio', { name: /Pazudusi karte/ }).check();
+        await page.getByTestId('notice').filter({ hasText: 'Pazudusi karte' }).waitFor();
+        await expect.poll(() => page.getByRole('radio', { name: /Bez fona kartes/ }).isChecked()).toBe(true);
+        await page.getByRole('radio', { name: /Ortofotokarte/ }).check();
+        await page.getByRole('radio', { name: /Bez fona kartes/ }).check();
+      });
+
+      it('lists restricted layers locked, without a toggle', async () => {
+        const item = page.locator('[data-layer-id="testa-accommodation-sites"]');
+        expect(await item.getByRole('checkbox').count()).toBe(0);
+        expect(await item.getByRole('img', { name: 'Pieejams pilnvarotām lomām' }).count()).toBe(1);
+        expect(await page.evaluate(() => !!window.__map!.getLayer('data:testa-accommodation-sites'))).toBe(false);
+      });
+
       it('turns a layer off and on, and the pixels follow', async () => {
         const centre = fromLks92(301800, 502600);
         await page.evaluate((centre) => window.__map!.jumpTo({ center: centre, zoom: 14 }), centre);
@@ -156,6 +182,11 @@ describeWhen(hasChromium(), 'e2e: map explorer in Chromium', 'no /usr/bin/chromi
         await expect.poll(() => popup.locator('[data-field="status"]').first().textContent()).toBe('Pieslēgts');
         expect(await popup.locator('[data-field="cadastre_designation"]').first().textContent()).toBe('8076 004 0005');
         expect(await popup.textContent()).toContain('Kadastra apzīmējums');
+        // The readout shows the cursor in LKS-92 as x (N) / y (E): the fixture point, to a metre or two.
+        const readout = (await page.getByTestId('coordinates').textContent()) ?? '';
+        const [, x, y] = /x (\d+) \(N\) \/ y (\d+) \(E\)/.exec(readout) ?? [];
+        expect(Math.abs(Number(x) - connected3059.x)).toBeLessThanOrEqual(2);
+        expect(Math.abs(Number(y) - connected3059.y)).toBeLessThanOrEqual(2);
         await idle(page);
         await screenshot(page, `identify-popup-${ctx().kind}`);
         await page.locator('.maplibregl-popup-close-button').click();
@@ -234,6 +265,12 @@ describeWhen(hasChromium(), 'e2e: map explorer in Chromium', 'no /usr/bin/chromi
         await item.getByRole('button', { name: 'Atribūtu tabula' }).click();
         const table = page.getByTestId('attribute-table');
         await expect.poll(() => table.locator('tbody tr').count()).toBe(6);
+        // Header clicks sort on the server: ascending, then descending.
+        const firstCadastre = () => table.locator('tbody tr').first().locator('td[data-field="cadastre_designation"]').textContent();
+        await table.getByRole('button', { name: /Kadastra apzīmējums/ }).click();
+        await expect.poll(firstCadastre).toBe('8076 004 0001');
+        await table.getByRole('button', { name: /Kadastra apzīmējums/ }).click();
+        await expect.poll(firstCadastre).toBe('8076 004 0006');
         await table.getByTestId('filter-field').selectOption('status');
         await table.getByTestId('filter-op').selectOption('eq');
         await table.getByTestId('filter-value').selectOption('connected');
@@ -252,15 +289,32 @@ describeWhen(hasChromium(), 'e2e: map explorer in Chromium', 'no /usr/bin/chromi
         if (!hasRoute('/api/search')) skip();
         const input = page.getByTestId('search-input');
         for (const q of ['Mārupes iela 3', 'marupes iela 3']) {
+          // Wait for this query's own answer, not the list still showing the previous one.
+          const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/search' && new URL(r.url()).searchParams.get('q') === q);
           await input.fill(q);
+          expect((await answered).status()).toBe(200);
           const results = page.getByTestId('search-results');
           await expect.poll(() => results.textContent()).toContain('Mārupes iela 3, Jaunciems');
         }
         await page.getByTestId('search-results').getByRole('button', { name: /Mārupes iela 3, Jaunciems/ }).first().click();
         await page.getByTestId('search-marker').waitFor();
         await expect.poll(() => page.evaluate(() => window.__map!.getZoom())).toBeGreaterThan(16);
+        expect(await page.getByTestId('search-results').count()).toBe(0);
         await idle(page);
         await screenshot(page, `search-${ctx().kind}`);
+
+        // SQL and regex characters are only text; a short cadastre number gets the server's hint.
+        for (const [q, expected] of [
+          ["'; DROP TABLE address; --.*[(", 'Nekas netika atrasts'],
+          ['8076004000', '11, 14 or 17 digits'],
+        ]) {
+          const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/search' && new URL(r.url()).searchParams.get('q') === q);
+          await input.fill(q);
+          await answered;
+          await expect.poll(() => page.getByTestId('search-results').textContent()).toContain(expected);
+        }
+        await page.getByRole('button', { name: 'Notīrīt meklēšanu' }).click();
+        expect(errors).toEqual([]);
       });
 
       it('keeps the map usable at 375 px with the panel in a drawer', async () => {
@@ -278,6 +332,18 @@ describeWhen(hasChromium(), 'e2e: map explorer in Chromium', 'no /usr/bin/chromi
           await expect.poll(async () => (await drawer.boundingBox())!.x).toBe(0);
           await phone.getByRole('checkbox', { name: /Kanalizācijas pieslēgumi/ }).waitFor();
           await screenshot(phone, `mobile-drawer-${ctx().kind}`);
+          // The attribute table opens under the map and scrolls inside itself.
+          const item = phone.locator('[data-layer-id="testa-sewer-connections"]');
+          await item.getByRole('button', { name: 'Apzīmējumi' }).click();
+          await item.getByRole('button', { name: 'Atribūtu tabula' }).click();
+          await expect.poll(async () => (await drawer.boundingBox())!.x).toBeLessThan(0);
+          const table = phone.getByTestId('attribute-table');
+          await expect.poll(() => table.locator('tbody tr').count()).toBe(6);
+          const tableBox = (await table.boundingBox())!;
+          expect(tableBox.x).toBeGreaterThanOrEqual(0);
+          expect(tableBox.x + tableBox.width).toBeLessThanOrEqual(375);
+          expect((await phone.locator('canvas.maplibregl-canvas').boundingBox())!.height).toBeGreaterThan(200);
+          await screenshot(phone, `mobile-table-${ctx().kind}`);
           // The page never scrolls sideways.
           expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
         } finally {
