@@ -7,7 +7,7 @@ import { fromLks92 } from '../../client/src/lib/map/coordinates.js';
 import { startMapServer, type MapServerHarness } from '../helpers/mapserver.js';
 import { describeWhen, hasChromium, hasCommand } from '../helpers/requirements.js';
 import { describeEachDatabase, type TestApp } from '../helpers/testApp.js';
-import { launchBrowser, screenshot } from './browser.js';
+import { launchBrowser, screenshot, screenshotDir } from './browser.js';
 import { ensureClientBuildShared } from './clientBuildLock.js';
 import { countChanged, countColour, countNonBackground, distinctColours } from './pixels.js';
 
@@ -152,6 +152,8 @@ describeWhen(hasChromium(), 'e2e: map explorer in Chromium', 'no /usr/bin/chromi
         expect(await item.getByRole('checkbox').count()).toBe(0);
         expect(await item.getByRole('img', { name: 'Pieejams pilnvarotām lomām' }).count()).toBe(1);
         expect(await page.evaluate(() => !!window.__map!.getLayer('data:testa-accommodation-sites'))).toBe(false);
+        await item.scrollIntoViewIfNeeded();
+        await item.locator('..').screenshot({ path: path.join(screenshotDir, `locked-layer-${ctx().kind}.png`) });
       });
 
       it('turns a layer off and on, and the pixels follow', async () => {
@@ -253,6 +255,7 @@ describeWhen(hasChromium(), 'e2e: map explorer in Chromium', 'no /usr/bin/chromi
         expect(await page.locator('html').getAttribute('lang')).toBe('uk');
         expect(await page.getByRole('heading', { name: 'Шари' }).count()).toBe(1);
         expect(await page.evaluate(() => localStorage.getItem('gis.locale'))).toBe('uk');
+        await screenshot(page, `language-uk-${ctx().kind}`);
         await page.locator('[data-locale="lv"]').click();
         await page.getByRole('heading', { name: 'Slāņi' }).waitFor();
       });
@@ -336,7 +339,10 @@ describeWhen(hasChromium(), 'e2e: map explorer in Chromium', 'no /usr/bin/chromi
           const item = phone.locator('[data-layer-id="testa-sewer-connections"]');
           await item.getByRole('button', { name: 'Apzīmējumi' }).click();
           await item.getByRole('button', { name: 'Atribūtu tabula' }).click();
-          await expect.poll(async () => (await drawer.boundingBox())!.x).toBeLessThan(0);
+          await expect.poll(async () => {
+            const box = (await drawer.boundingBox())!;
+            return box.x + box.width;
+          }).toBeLessThanOrEqual(0);
           const table = phone.getByTestId('attribute-table');
           await expect.poll(() => table.locator('tbody tr').count()).toBe(6);
           const tableBox = (await table.boundingBox())!;

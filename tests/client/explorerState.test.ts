@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { Layer } from '../../client/src/lib/api.js';
+import { Explorer } from '../../client/src/lib/state.svelte.js';
+
+const layer = (id: string, group: Layer['group'], type: Layer['style']['type'], restricted = false) =>
+  ({ id, group, restricted, style: { type, paint: {} }, title: { lv: id }, fields: [], municipalityId: 1, extent: null }) as unknown as Layer;
+
+const catalog = [
+  layer('m-parishes', 'reference', 'line'),
+  layer('m-schools', 'reference', 'circle'),
+  layer('m-sewer-mains', 'sewer', 'line'),
+  layer('m-sewer-connections', 'sewer', 'circle'),
+  layer('m-street-transfers', 'streets', 'fill'),
+  layer('m-accommodation-sites', 'accommodation', 'circle', true),
+];
+
+describe('Explorer state', () => {
+  it('shows the working layers and outlines by default, points above lines above polygons', () => {
+    const explorer = new Explorer();
+    explorer.setCatalog(catalog);
+    expect(explorer.visibleIds).toEqual(['m-sewer-connections', 'm-parishes', 'm-sewer-mains', 'm-street-transfers']);
+  });
+
+  it('takes visibility and order from a permalink, never showing a restricted layer', () => {
+    const explorer = new Explorer();
+    explorer.setCatalog(catalog, ['m-street-transfers', 'm-schools', 'm-accommodation-sites']);
+    expect(explorer.visibleIds).toEqual(['m-street-transfers', 'm-schools']);
+    explorer.setVisible('m-accommodation-sites', true);
+    expect(explorer.visibleIds).not.toContain('m-accommodation-sites');
+  });
+
+  it('moves a layer within its group only', () => {
+    const explorer = new Explorer();
+    explorer.setCatalog(catalog);
+    const sewer = () => explorer.order.filter((id) => id.includes('sewer'));
+    expect(sewer()).toEqual(['m-sewer-connections', 'm-sewer-mains']);
+    explorer.move('m-sewer-mains', -1);
+    expect(sewer()).toEqual(['m-sewer-mains', 'm-sewer-connections']);
+    explorer.move('m-sewer-mains', -1);
+    expect(sewer()).toEqual(['m-sewer-mains', 'm-sewer-connections']);
+  });
+});
