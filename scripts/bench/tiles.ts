@@ -3,28 +3,26 @@
 // DATABASE_URL (default postgres://postgres@127.0.0.1:5432/gis_bench) must be a real PostGIS; the
 // database is created, migrated and given the demo municipality when missing. Then, for 500
 // distinct z12–z16 tiles over the demo area that hold data:
-//   1. the API (buildApp on 127.0.0.1, tile cache off), 8 requests in flight,
+//   1. the API (the real server entry in its own process, tile cache off), 8 requests in flight,
 //   2. the same tile SQL run by `pgbench -M prepared` with 2 clients, and
-//   3. a second app with the tile cache on, serving the same (now repeated) tiles,
+//   3. a second server process with the tile cache on, serving the same (now repeated) tiles,
 //      in alternating short rounds so that other load on the machine weighs on each alike;
-//   4. the embedded PGlite database (temp dir, migrated and seeded), API, cache off.
+//   4. the embedded PGlite database (a server process on a new temp dir, which migrates and seeds
+//      the demo on first start, as `npm start` does), API, cache off.
 // Options: --reseed (drop and seed the demo again), --seconds=N (API and pgbench time per
 // comparison, default 8), --dense (also compare on a synthetic dense municipality, created once
 // in the benchmark database: 100k points and 20k polygons, FIELD-NOTES' yardstick load).
-import type { FastifyInstance } from 'fastify';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { buildApp } from '../../server/src/app.js';
-import { loadConfig, type AppConfig } from '../../server/src/config.js';
-import { openDatabase, type DatabaseProfile } from '../../server/src/db/database.js';
 import { runMigrations } from '../../server/src/db/migrations.js';
 import { seedDemoMunicipality } from '../../server/src/demo/seed.js';
 import { LayerRegistry } from '../../server/src/layers/registry.js';
 import { migrationsDir } from '../../server/src/plugins/database.js';
 import { runHttpLoad, type LoadResult } from './httpLoad.js';
 import { runPgbenchTiles } from './pgbenchTiles.js';
+import { startServerProcess } from './serverProcess.js';
 import { ensureDenseMunicipality } from './denseData.js';
 import { sampleTilesWithData, type SampledTile } from './tileSample.js';
 
@@ -82,12 +80,11 @@ async function main() {
   }
   console.log(`${tiles.length} distinct tiles with data: ${zooms.map((z) => `z${z} ${tiles.filter((t) => t.z === z).length}`).join(', ')}`);
 
-  const real = await openDatabase({ databaseUrl, embeddedDataDir: '' });
   let demoRun: Comparison;
   let denseRun: Comparison | undefined;
   // Two apps on the same database, one without and one with the tile cache, measured in turns.
-  const uncachedApi = await startApi(real, { tileCacheBytes: 0 });
-  const cachedApi = await startApi(real, {});
+  const uncachedApi = await startServerProcess({ DATABASE_URL: databaseUrl, TILE_CACHE_MB: '0', SEED_DEMO: 'never' });
+  const cachedApi = await startServerProcess({ DATABASE_URL: databaseUrl, SEED_DEMO: 'never' });
   try {
     log('warm-up: one pass over the tiles through each app (prepares statements, fills the cache of the caching app)');
     checkStatuses(await runHttpLoad(uncachedApi.url, paths(tiles), { concurrency }), 'warm-up');
@@ -100,13 +97,12 @@ async function main() {
       denseRun = await compareApiWithSql(uncachedApi.url, denseTiles);
     }
   } finally {
-    await uncachedApi.app.close();
-    await cachedApi.app.close();
+    await uncachedApi.close();
+    await cachedApi.close();
   }
-  await real.close();
   const cached = demoRun.cached!;
 
-  log('embedded PGlite: start in a temp dir, migrate, seed the demo');
+  log('embedded PGlite: first start of a server on a temp dir (migrations and demo seed)');
   const embedded = await measureEmbedded(paths(tiles));
 
   const table: string[][] = [['', 'load', 'tiles/s', 'p50 / p95 ms', 'tiles']];
@@ -125,7 +121,7 @@ async function main() {
   if (denseRun) addComparison(`dense synthetic data (100k points, 20k polygons), ${denseTiles.length} tiles z${denseZooms[0]}–z${denseZooms.at(-1)}`, denseRun);
   printTable(table);
 
-  console.log(`\ncached ÷ uncached API: ${(cached.perSecond / demoRun.api.perSecond).toFixed(1)}×; embedded ÷ real API: ${(embedded.load.perSecond / demoRun.api.perSecond).toFixed(2)} (embedded start ${embedded.startSeconds.toFixed(1)} s, demo seed ${embedded.seedSeconds.toFixed(1)} s)`);
+  console.log(`\ncached ÷ uncached API: ${(cached.perSecond / demoRun.api.perSecond).toFixed(1)}×; embedded ÷ real API: ${(embedded.load.perSecond / demoRun.api.perSecond).toFixed(2)} (embedded first start with migrations and demo seed ${embedded.startSeconds.toFixed(1)} s)`);
   console.log(`average demo tile ${(demoRun.api.bytes / demoRun.api.requests / 1024).toFixed(1)} KiB${denseRun ? `, dense tile ${(denseRun.api.bytes / denseRun.api.requests / 1024).toFixed(1)} KiB` : ''}; pgbench failed transactions: ${demoRun.direct.failed + (denseRun?.direct.failed ?? 0)}`);
   console.log(`pgbench command (one round): ${demoRun.direct.command.replaceAll(work, '$TMP')}`);
   console.log(`load average ${os.loadavg()[0].toFixed(1)} at the end; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -199,40 +195,15 @@ async function withClient<T>(pool: pg.Pool, use: (client: pg.PoolClient) => Prom
   }
 }
 
-/** Builds the app on a database and listens on a free port of 127.0.0.1. */
-async function startApi(database: DatabaseProfile, overrides: Partial<AppConfig>): Promise<{ app: FastifyInstance; url: string }> {
-  const config = { ...loadConfig({}), host: '127.0.0.1', port: 0, logLevel: 'warn', ...overrides };
-  const app = await buildApp({ config, database, logger: false });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  return { app, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
-}
-
 async function measureEmbedded(paths: string[]) {
-  const t0 = Date.now();
-  const database = await openDatabase({ embeddedDataDir: path.join(work, 'embedded-db') });
+  const server = await startServerProcess({ DATABASE_URL: '', EMBEDDED_DATA_DIR: path.join(work, 'embedded-db'), TILE_CACHE_MB: '0' });
   try {
-    const server = await startApi(database, { tileCacheBytes: 0 });
-    const startSeconds = (Date.now() - t0) / 1000;
-    try {
-      const t1 = Date.now();
-      const client = await server.app.pg.connect();
-      try {
-        await seedDemoMunicipality(client);
-      } finally {
-        client.release();
-      }
-      server.app.layers.invalidate();
-      const seedSeconds = (Date.now() - t1) / 1000;
-      log('embedded PGlite: API, cache off, one pass over the same tiles');
-      const load = await runHttpLoad(server.url, paths, { concurrency });
-      checkStatuses(load, 'embedded');
-      return { load, startSeconds, seedSeconds };
-    } finally {
-      await server.app.close();
-    }
+    log('embedded PGlite: API, cache off, one pass over the same tiles');
+    const load = await runHttpLoad(server.url, paths, { concurrency });
+    checkStatuses(load, 'embedded');
+    return { load, startSeconds: server.startSeconds };
   } finally {
-    await database.close();
+    await server.close();
   }
 }
 
