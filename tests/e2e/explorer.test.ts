@@ -250,12 +250,15 @@ describeWhen(hasChromium(), 'e2e: map explorer in Chromium', 'no /usr/bin/chromi
         await page.getByText('Sewer connections').first().waitFor();
         expect(await page.locator('html').getAttribute('lang')).toBe('en');
         expect(await page.getByTestId('search-input').getAttribute('placeholder')).toBe('Search an address, cadastre designation or coordinates');
+        expect(await page.locator('.maplibregl-ctrl-zoom-in').getAttribute('title')).toBe('Zoom in');
         await page.locator('[data-locale="uk"]').click();
         await page.getByText('Підключення до каналізації').first().waitFor();
         expect(await page.locator('html').getAttribute('lang')).toBe('uk');
         expect(await page.getByRole('heading', { name: 'Шари' }).count()).toBe(1);
         expect(await page.evaluate(() => localStorage.getItem('gis.locale'))).toBe('uk');
         await screenshot(page, `language-uk-${ctx().kind}`);
+        // MapLibre's own controls follow the language too.
+        expect(await page.locator('.maplibregl-ctrl-zoom-in').getAttribute('title')).toBe('Наблизити');
         await page.locator('[data-locale="lv"]').click();
         await page.getByRole('heading', { name: 'Slāņi' }).waitFor();
       });
