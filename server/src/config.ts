@@ -11,8 +11,11 @@ export interface AppConfig {
   databaseUrl?: string;
   /** Where the embedded database keeps its files. */
   embeddedDataDir: string;
-  /** Seed the demo municipality when the database has no municipality yet. */
-  seedDemoWhenEmpty: boolean;
+  /**
+   * When to seed the demo municipality into a database without municipalities: `auto` (default)
+   * only for the embedded database, `always` also for a real one, `never`.
+   */
+  seedDemo: 'auto' | 'always' | 'never';
   logLevel: string;
   /** Directory with the built client; served at / when present. */
   clientDir: string;
@@ -64,7 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
     embeddedDataDir: path.resolve(rootDir, env.EMBEDDED_DATA_DIR ?? 'data/db'),
-    seedDemoWhenEmpty: (env.SEED_DEMO ?? 'auto') !== 'never',
+    seedDemo: oneOf(env, 'SEED_DEMO', ['auto', 'always', 'never'] as const, 'auto'),
     logLevel: env.LOG_LEVEL ?? 'info',
     clientDir: path.resolve(rootDir, env.CLIENT_DIR ?? 'client/dist'),
     tileMaxAge: Number(env.TILE_MAX_AGE ?? 60),
@@ -84,6 +87,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 function wmsKeyReader(env: NodeJS.ProcessEnv): (envName: string) => string | undefined {
   const keys = new Map(Object.entries(env).filter((e): e is [string, string] => e[0].endsWith('_WMS_KEY') && !!e[1]));
   return (envName) => keys.get(envName);
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

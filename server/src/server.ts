@@ -9,7 +9,9 @@ async function main() {
   const started = Date.now();
   const database = await openDatabase(config);
   const app = await buildApp({ config, database });
-  if (config.seedDemoWhenEmpty) await seedDemoIfEmpty(app);
+  if (config.seedDemo === 'always' || (config.seedDemo === 'auto' && database.mode === 'embedded')) {
+    await seedDemoIfEmpty(app);
+  }
   await app.listen({ port: config.port, host: config.host });
   app.log.info(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s with the ${database.mode} database`);
 
