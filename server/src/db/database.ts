@@ -19,6 +19,14 @@ export interface DatabaseProfile {
   connectionString: string;
   /** Largest useful pool: the embedded socket serves one connection at a time. */
   poolSize: number;
+  /** How long an idle pooled connection is kept; 0 keeps it for good. */
+  idleTimeoutMillis: number;
+  /**
+   * SQL to run first on every new connection. PGlite is a single backend session behind all
+   * socket connections, so what an earlier connection prepared is still there: a new connection
+   * must forget it before preparing statements of the same names.
+   */
+  connectSql?: string;
   close(): Promise<void>;
 }
 
@@ -33,11 +41,19 @@ export async function openDatabase(opts: {
       mode: 'external',
       connectionString: opts.databaseUrl,
       poolSize: opts.poolSize ?? 10,
+      idleTimeoutMillis: 10_000,
       close: async () => {},
     };
   }
   const embedded = await startEmbeddedDatabase(opts.embeddedDataDir);
-  return { mode: 'embedded', connectionString: embedded.connectionString, poolSize: 1, close: embedded.close };
+  return {
+    mode: 'embedded',
+    connectionString: embedded.connectionString,
+    poolSize: 1,
+    idleTimeoutMillis: 0,
+    connectSql: 'DEALLOCATE ALL',
+    close: embedded.close,
+  };
 }
 
 /** Probes the database once at start. */

@@ -24,7 +24,14 @@ export const migrationsDir = path.join(rootDir, 'sql/migrations');
  */
 export default fp<{ profile: DatabaseProfile; migrate?: boolean }>(
   async (app, { profile, migrate = true }) => {
-    await app.register(fastifyPostgres, { connectionString: profile.connectionString, max: profile.poolSize });
+    await app.register(fastifyPostgres, {
+      connectionString: profile.connectionString,
+      max: profile.poolSize,
+      idleTimeoutMillis: profile.idleTimeoutMillis,
+    });
+    const { connectSql } = profile;
+    // Queued on the new client before any other query, so it runs first.
+    if (connectSql) app.pg.pool.on('connect', (client) => void client.query(connectSql).catch(() => {}));
     if (migrate) {
       const client = await app.pg.connect();
       try {
