@@ -4,15 +4,12 @@
 // Imports official open data into DATABASE_URL (or the embedded database) and prints the report.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { loadConfig } from '../server/src/config.js';
-import { openDatabase } from '../server/src/db/database.js';
-import { runMigrations } from '../server/src/db/migrations.js';
+import type pg from 'pg';
 import { importAddressRegister } from '../server/src/importers/addressRegister.js';
 import { boundaryFilesFromPath } from '../server/src/importers/boundaryFiles.js';
 import { ImportError } from '../server/src/importers/importError.js';
 import { importTerritorialUnits, type UnitKind } from '../server/src/importers/territorialUnits.js';
-import { migrationsDir } from '../server/src/plugins/database.js';
+import { withCliDatabase } from './lib/cliDatabase.js';
 
 const usage = `Usage:
   npm run import:addresses -- <AW_EKA.csv> [--municipality <code>] [--all-points]
@@ -58,32 +55,22 @@ async function municipalityId(client: pg.PoolClient, code: string | undefined): 
   throw new ImportError(`Say which municipality to import into with --municipality <code>; there are: ${rows.map((r) => r.code).join(', ') || 'none'}.`);
 }
 
-const config = loadConfig();
-const database = await openDatabase(config);
-const pool = new pg.Pool({ connectionString: database.connectionString, max: 1 });
-const client = await pool.connect();
-try {
-  await runMigrations(client, migrationsDir);
-  const id = await municipalityId(client, values.municipality);
-  const started = Date.now();
-  const report =
-    command === 'addresses'
-      ? await importAddressRegister(client, id, await readFile(file), { insideBoundaryOnly: !values['all-points'] })
-      : await importTerritorialUnits(client, id, await boundaryFilesFromPath(file), {
-          kind: values.kind as UnitKind | undefined,
-          kindField: values['kind-field'],
-          nameField: values['name-field'],
-          atvkField: values['atvk-field'],
-          srid: values.srid ? Number(values.srid) : undefined,
-        });
-  console.log(JSON.stringify(report, null, 2));
-  console.log(`${command} imported in ${Date.now() - started} ms: ${report.inserted} inserted, ${report.updated} updated, ${report.skipped} skipped`);
-} catch (err) {
-  if (err instanceof ImportError) console.error(err.message);
-  else console.error(err instanceof Error ? `${err.message}: ${(err.cause as Error)?.message ?? ''}` : err);
-  process.exitCode = 1;
-} finally {
-  client.release();
-  await pool.end();
-  await database.close();
-}
+await withCliDatabase(
+  async (client) => {
+    const id = await municipalityId(client, values.municipality);
+    const started = Date.now();
+    const report =
+      command === 'addresses'
+        ? await importAddressRegister(client, id, await readFile(file), { insideBoundaryOnly: !values['all-points'] })
+        : await importTerritorialUnits(client, id, await boundaryFilesFromPath(file), {
+            kind: values.kind as UnitKind | undefined,
+            kindField: values['kind-field'],
+            nameField: values['name-field'],
+            atvkField: values['atvk-field'],
+            srid: values.srid ? Number(values.srid) : undefined,
+          });
+    console.log(JSON.stringify(report, null, 2));
+    console.log(`${command} imported in ${Date.now() - started} ms: ${report.inserted} inserted, ${report.updated} updated, ${report.skipped} skipped`);
+  },
+  (err) => (err instanceof ImportError ? err.message : err instanceof Error ? `${err.message}: ${(err.cause as Error)?.message ?? ''}` : String(err)),
+);
