@@ -8,6 +8,8 @@ import path from 'node:path';
 import type { AppConfig } from './config.js';
 import type { DatabaseProfile } from './db/database.js';
 import { LayerRegistry } from './layers/registry.js';
+import audit from './plugins/audit.js';
+import auth from './plugins/auth.js';
 import database from './plugins/database.js';
 import errors from './plugins/errors.js';
 import wms from './plugins/wms.js';
@@ -19,6 +21,8 @@ import featureRoutes from './routes/features/index.js';
 import searchRoutes from './routes/search/index.js';
 import basemapRoutes from './routes/basemaps/index.js';
 import wmsRoutes from './wms/routes.js';
+import authRoutes from './routes/auth/index.js';
+import auditRoutes from './routes/audit/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -58,9 +62,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   await app.register(database, { profile: opts.database, migrate: opts.migrate ?? true });
   app.decorate('layers', new LayerRegistry(app.pg.pool, 2000, (msg) => app.log.warn(msg)));
+  await app.register(auth);
+  await app.register(audit);
   await app.register(wms);
 
   await app.register(healthRoutes, { prefix: '/api/health' });
+  await app.register(authRoutes, { prefix: '/api/auth' });
+  await app.register(auditRoutes, { prefix: '/api/audit' });
   await app.register(layerRoutes, { prefix: '/api/layers' });
   await app.register(tileRoutes, { prefix: '/api/tiles' });
   await app.register(featureRoutes, { prefix: '/api/layers' });

@@ -30,6 +30,13 @@ export interface AppConfig {
    * absent, those endpoints answer 403.
    */
   adminToken?: string;
+  /** Sign-in and password-reset requests per minute from one IP address (`AUTH_RATE_LIMIT`, default 10). */
+  authRateLimit: number;
+  /**
+   * Demo mode (`SEED_DEMO=true`, or the embedded database): the demo seed also creates one
+   * account per role with the documented demo passwords.
+   */
+  demoMode: boolean;
 }
 
 /** Settings of the WMS basemap proxy. */
@@ -81,6 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       key: wmsKeyReader(env),
     },
     adminToken: env.ADMIN_TOKEN || undefined,
+    authRateLimit: positiveNumber(env, 'AUTH_RATE_LIMIT', 10),
+    demoMode: env.SEED_DEMO === 'true',
   };
 }
 

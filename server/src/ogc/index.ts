@@ -3,7 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { layerStats } from '../layers/layerStats.js';
 import type { ResolvedLayer } from '../layers/registry.js';
-import { forbidden, notFound } from '../plugins/errors.js';
+import { assertRecordsReadable, readIsAudited, recordView } from '../access/layerAccess.js';
+import { notFound } from '../plugins/errors.js';
 import { baseUrl } from '../routes/layers/index.js';
 import { ErrorBody } from '../routes/layers/schemas.js';
 import { describeCollection, localized } from './collections.js';
@@ -62,8 +63,8 @@ const toFeature = (record: FeatureRecord, links?: ReturnType<typeof link>[]) => 
 
 /**
  * OGC API – Features Part 1 (Core, GeoJSON, OpenAPI 3.0) and Part 2 (CRS by reference) over the
- * layer registry: each layer is a collection. Layers holding personal data are listed but their
- * records are refused until accounts exist.
+ * layer registry: each layer is a collection. Layers holding personal data are listed; their
+ * records go only to the roles the access module allows, and each such read is audited.
  */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   async function collectionLayer(collectionId: string): Promise<ResolvedLayer> {
@@ -72,16 +73,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     return layer;
   }
 
-  /** The layer behind a collection whose records may be read; restricted layers wait for accounts. */
-  async function readableLayer(collectionId: string): Promise<ResolvedLayer> {
+  /**
+   * The layer behind a collection whose records this request may read, and the view of it that
+   * includes restricted fields for its editors and admins (the access module decides).
+   */
+  async function readableLayer(request: FastifyRequest, collectionId: string): Promise<{ layer: ResolvedLayer; view: ResolvedLayer }> {
     const layer = await collectionLayer(collectionId);
-    if (layer.restricted) {
-      throw forbidden(
-        `The layer "${layer.id}" holds personal data and is available only to authorised roles; ` +
-          'its features cannot be read through this API without such a role.',
-      );
-    }
-    return layer;
+    assertRecordsReadable(request.user, layer, 'features');
+    return { layer, view: recordView(request.user, layer) };
   }
 
   app.get(
@@ -197,10 +196,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schemaErrorFormatter: accepts(ItemsQuery),
     },
     async (request, reply) => {
-      const layer = await readableLayer(request.params.collectionId);
+      const { layer, view } = await readableLayer(request, request.params.collectionId);
       const { crs, bbox, limit, offset, selection } = readItemsQuery(request.query);
-      const matched = await countFeatures(app.pg.pool, layer, { bbox });
-      const records = await findFeatures(app.pg.pool, layer, { bbox, crs, limit, offset });
+      const matched = await countFeatures(app.pg.pool, view, { bbox });
+      const records = await findFeatures(app.pg.pool, view, { bbox, crs, limit, offset });
+      if (readIsAudited(layer, view)) {
+        await app.audit.recordRead(request, layer, { via: 'ogc.items', count: records.length, selection: { ...request.query } });
+      }
       asGeoJson(reply, crs);
       return {
         type: 'FeatureCollection' as const,
@@ -227,10 +229,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { collectionId, featureId } = request.params;
-      const layer = await readableLayer(collectionId);
+      const { layer, view } = await readableLayer(request, collectionId);
       const crs = parseCrs(request.query.crs, 'crs');
-      const record = await findFeature(app.pg.pool, layer, featureId, crs);
+      const record = await findFeature(app.pg.pool, view, featureId, crs);
       if (!record) throw notFound(`There is no feature "${featureId.slice(0, 80)}" in the collection "${layer.id}".`);
+      if (readIsAudited(layer, view)) await app.audit.recordRead(request, layer, { via: 'ogc.item', featureId: record.id });
       const base = baseUrl(request);
       asGeoJson(reply, crs);
       return toFeature(record, [

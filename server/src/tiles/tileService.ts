@@ -1,5 +1,7 @@
 import type { LayerRegistry, ResolvedLayer } from '../layers/registry.js';
-import { forbidden, notFound } from '../plugins/errors.js';
+import { assertRecordsReadable } from '../access/layerAccess.js';
+import type { SessionUser } from '../auth/roles.js';
+import { notFound } from '../plugins/errors.js';
 import { TileCache } from './tileCache.js';
 import type { TileCoordinates } from './tileCoordinates.js';
 import { tileStatement } from './tileQueries.js';
@@ -29,18 +31,14 @@ export class TileService {
   }
 
   /**
-   * The layer a tile request names, if tiles of it may be sent.
-   * @throws UserError 404 for an unknown layer, 403 for a restricted one
+   * The layer a tile request names, if this user may have its tiles. Tiles never carry restricted
+   * fields; tiles of a restricted layer go only to the roles that may read its records.
+   * @throws UserError 404 for an unknown layer, 403 for a restricted one the user may not read
    */
-  async tileableLayer(layerId: string): Promise<ResolvedLayer> {
+  async tileableLayer(layerId: string, user: SessionUser | null = null): Promise<ResolvedLayer> {
     const layer = await this.layers.get(layerId);
     if (!layer) throw notFound(`There is no layer "${layerId}". GET /api/layers lists the layers.`);
-    if (layer.restricted) {
-      // Until accounts and roles exist nobody is authorised, so no record of such a layer leaves.
-      throw forbidden(
-        `The layer "${layerId}" holds personal data and is available only to authorised roles; its tiles are not public.`,
-      );
-    }
+    assertRecordsReadable(user, layer, 'tiles');
     return layer;
   }
 

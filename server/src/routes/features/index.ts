@@ -3,8 +3,10 @@ import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 import { CSV_CONTENT_TYPE, csvStream, GEOJSON_CONTENT_TYPE, geojsonStream } from '../../features/exportFormats.js';
 import { parseFilter } from '../../features/filterSql.js';
 import { compileSelection, countFeatures, exportFeatures, getFeature, listFeatures } from '../../features/repository.js';
-import type { LayerRegistry, ResolvedLayer } from '../../layers/registry.js';
-import { badRequest, forbidden, notFound, type UserError } from '../../plugins/errors.js';
+import type { FastifyRequest } from 'fastify';
+import { assertRecordsReadable, readIsAudited, recordView } from '../../access/layerAccess.js';
+import type { ResolvedLayer } from '../../layers/registry.js';
+import { badRequest, notFound, type UserError } from '../../plugins/errors.js';
 import { ErrorBody } from '../layers/schemas.js';
 import {
   DEFAULT_PAGE,
@@ -37,17 +39,15 @@ function formatSchemaError(errors: FastifySchemaValidationError[], context: stri
   return badRequest(advice[name] ?? `The ${context} parameter "${name}" ${first?.message ?? 'is not valid'}.`);
 }
 
-/** The layer for reading records: 404 when unknown, 403 when it holds personal data. */
-async function readableLayer(layers: LayerRegistry, layerId: string): Promise<ResolvedLayer> {
-  const layer = await layers.get(layerId);
+/**
+ * The layer for reading records as this request's user sees it (restricted fields included for
+ * editors and admins): 404 when unknown, 403 when the user may not read its records.
+ */
+async function readableLayer(request: FastifyRequest, layerId: string): Promise<{ layer: ResolvedLayer; view: ResolvedLayer }> {
+  const layer = await request.server.layers.get(layerId);
   if (!layer) throw notFound(`There is no layer "${layerId}". GET /api/layers lists the layers.`);
-  if (layer.restricted) {
-    // Until accounts and roles exist nobody is authorised, so no record of such a layer leaves.
-    throw forbidden(
-      `The layer "${layerId}" holds personal data and is available only to authorised roles; its records are not public.`,
-    );
-  }
-  return layer;
+  assertRecordsReadable(request.user, layer, 'records');
+  return { layer, view: recordView(request.user, layer) };
 }
 
 const errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody };
@@ -71,11 +71,18 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { limit = DEFAULT_PAGE, offset = 0, sort, order, filter } = request.query;
-      const layer = await readableLayer(app.layers, request.params.layerId);
-      const compiled = compileSelection(layer, { conditions: parseFilter(filter), sort, order });
+      const { layer, view } = await readableLayer(request, request.params.layerId);
+      const compiled = compileSelection(view, { conditions: parseFilter(filter), sort, order });
       // One query after the other: the embedded database serves a single connection.
-      const total = await countFeatures(app.pg.pool, layer, compiled);
-      const features = offset < total ? await listFeatures(app.pg.pool, layer, compiled, { limit, offset }) : [];
+      const total = await countFeatures(app.pg.pool, view, compiled);
+      const features = offset < total ? await listFeatures(app.pg.pool, view, compiled, { limit, offset }) : [];
+      if (readIsAudited(layer, view)) {
+        await app.audit.recordRead(request, layer, {
+          via: 'features.list',
+          count: features.length,
+          selection: { filter, sort, order, limit, offset },
+        });
+      }
       return { total, limit, offset, features };
     },
   );
@@ -94,9 +101,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { layerId, featureId } = request.params;
-      const layer = await readableLayer(app.layers, layerId);
-      const feature = await getFeature(app.pg.pool, layer, featureId);
+      const { layer, view } = await readableLayer(request, layerId);
+      const feature = await getFeature(app.pg.pool, view, featureId);
       if (!feature) throw notFound(`The layer "${layerId}" has no feature "${featureId}".`);
+      if (readIsAudited(layer, view)) await app.audit.recordRead(request, layer, { via: 'features.item', featureId: feature.id });
       return feature;
     },
   );
@@ -120,9 +128,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { format = 'csv', sort, order, filter } = request.query;
-      const layer = await readableLayer(app.layers, request.params.layerId);
-      const compiled = compileSelection(layer, { conditions: parseFilter(filter), sort, order });
-      const total = await countFeatures(app.pg.pool, layer, compiled);
+      const { layer, view } = await readableLayer(request, request.params.layerId);
+      const compiled = compileSelection(view, { conditions: parseFilter(filter), sort, order });
+      const total = await countFeatures(app.pg.pool, view, compiled);
       if (total > MAX_EXPORT_ROWS) {
         throw badRequest(
           `${total} features match, but an export holds at most ${MAX_EXPORT_ROWS}. Narrow the filter ` +
@@ -131,12 +139,16 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         );
       }
       const csv = format === 'csv';
-      const rows = exportFeatures(app.pg.pool, layer, compiled, csv ? 'anchor' : 'geometry');
+      // Written before the rows stream out: the export holds the connection while it streams.
+      if (readIsAudited(layer, view)) {
+        await app.audit.recordRead(request, layer, { via: 'features.export', count: total, selection: { filter, sort, order, format } });
+      }
+      const rows = exportFeatures(app.pg.pool, view, compiled, csv ? 'anchor' : 'geometry');
       return reply
         .header('content-disposition', `attachment; filename="${layer.id}.${csv ? 'csv' : 'geojson'}"`)
         .header('x-feature-count', String(total))
         .type(csv ? CSV_CONTENT_TYPE : GEOJSON_CONTENT_TYPE)
-        .send(csv ? csvStream(layer, rows) : geojsonStream(rows));
+        .send(csv ? csvStream(view, rows) : geojsonStream(rows));
     },
   );
 };

@@ -18,7 +18,7 @@ const TileParams = Type.Object({
 
 const cacheHeaders = {
   etag: Type.String({ description: 'Changes when the layer data changes; send it back in If-None-Match.' }),
-  'cache-control': Type.String({ description: 'public, max-age=<TILE_MAX_AGE>' }),
+  'cache-control': Type.String({ description: 'public, max-age=<TILE_MAX_AGE> (private for a restricted layer)' }),
   'x-tile-cache': Type.String({ description: '"hit" when the server had the tile in memory, else "miss".' }),
 };
 
@@ -43,7 +43,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: 'A vector tile of one layer',
         description:
-          'Mapbox Vector Tile in Web Mercator (XYZ). Restricted fields are never included; restricted layers are refused.',
+          'Mapbox Vector Tile in Web Mercator (XYZ). Restricted fields are never included. Tiles of a restricted layer ' +
+          'go only to editors and admins of its municipality, with Cache-Control: private; everyone else gets 403.',
         tags: ['tiles'],
         params: TileParams,
         response: {
@@ -58,8 +59,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const tile = parseTileCoordinates(request.params);
-      const layer = await tiles.tileableLayer(request.params.layerId);
-      reply.header('cache-control', `public, max-age=${app.config.tileMaxAge}`);
+      const layer = await tiles.tileableLayer(request.params.layerId, request.user);
+      // Tiles of a restricted layer depend on who asks: no shared HTTP cache may keep them.
+      reply.header('cache-control', `${layer.restricted ? 'private' : 'public'}, max-age=${app.config.tileMaxAge}`);
+      if (layer.restricted) reply.header('vary', 'Cookie');
       if (tile.z < layer.minZoom) return reply.code(204).send(null);
 
       const etag = tiles.etag(layer, tile);
