@@ -32,11 +32,6 @@ export interface AppConfig {
   adminToken?: string;
   /** Sign-in and password-reset requests per minute from one IP address (`AUTH_RATE_LIMIT`, default 10). */
   authRateLimit: number;
-  /**
-   * Demo mode (`SEED_DEMO=true`, or the embedded database): the demo seed also creates one
-   * account per role with the documented demo passwords.
-   */
-  demoMode: boolean;
 }
 
 /** Settings of the WMS basemap proxy. */
@@ -89,7 +84,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     adminToken: env.ADMIN_TOKEN || undefined,
     authRateLimit: positiveNumber(env, 'AUTH_RATE_LIMIT', 10),
-    demoMode: env.SEED_DEMO === 'true',
   };
 }
 

@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
+import { ensureAdministrator } from './auth/bootstrap.js';
 import { seedDemoIfEmpty } from './demo/seedIfEmpty.js';
 
 /** Starts the server: opens the database, builds the app, seeds demo data on a new database, listens. */
@@ -12,6 +13,7 @@ async function main() {
   if (config.seedDemo === 'always' || (config.seedDemo === 'auto' && database.mode === 'embedded')) {
     await seedDemoIfEmpty(app);
   }
+  await ensureAdministrator(app);
   await app.listen({ port: config.port, host: config.host });
   app.log.info(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s with the ${database.mode} database`);
 
