@@ -26,8 +26,8 @@ export interface AppConfig {
   /** WMS basemaps (issue 3). */
   wms: WmsConfig;
   /**
-   * Bearer token that unlocks admin-only endpoints until accounts exist (`ADMIN_TOKEN`);
-   * absent, those endpoints answer 403.
+   * Bearer token for automation of platform admin actions without a browser session
+   * (`ADMIN_TOKEN`, optional); administrators signed in with their accounts need none.
    */
   adminToken?: string;
   /** Sign-in and password-reset requests per minute from one IP address (`AUTH_RATE_LIMIT`, default 10). */

@@ -8,6 +8,7 @@ import { hostProblem, isPrivateAddress } from '../../../server/src/wms/hostGuard
 import { startMapServer, type MapServerHarness } from '../../helpers/mapserver.js';
 import { describeWhen, hasCommand } from '../../helpers/requirements.js';
 import { describeEachDatabase, startTestApp, type TestApp } from '../../helpers/testApp.js';
+import { addUser, municipalityId, signIn } from '../../helpers/users.js';
 
 const haveMapServer = hasCommand('mapserv') && hasCommand('gdal_translate');
 const token = 'test-admin-token';
@@ -126,13 +127,26 @@ describeWhen(haveMapServer, 'Adding a WMS source by URL', 'mapserv or gdal_trans
         expect(res.json().message).toMatch(/shipped catalog/);
       });
 
-      it('needs the admin token', async () => {
+      it('needs an administrator session or the admin token', async () => {
         for (const auth of [null, 'Bearer wrong', `Basic ${token}`, token]) {
           const res = await add({ url: mapserver.urls.ortho }, auth);
           expect(res.statusCode).toBe(401);
           expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
-          expect(res.json().message).toMatch(/Authorization: Bearer <ADMIN_TOKEN>/);
+          expect(res.json().message).toMatch(/Sign in as an administrator, or send the header "Authorization: Bearer <ADMIN_TOKEN>"/);
         }
+      });
+
+      it('lets a signed-in municipality admin add a source, and refuses an editor', async () => {
+        const { app } = ctx();
+        const testa = await municipalityId(app, 'testa');
+        const admin = await signIn(app, await addUser(app, { role: 'admin', municipality: testa }));
+        const editor = await signIn(app, await addUser(app, { role: 'editor', municipality: testa }));
+        const post = (headers: Record<string, string>) =>
+          app.inject({ method: 'POST', url: '/api/basemaps/sources', payload: { url: mapserver.urls.ortho, id: `session-${ctx().kind}` }, headers });
+        expect((await post(editor.headers)).statusCode).toBe(403);
+        expect((await post({ cookie: admin.cookie })).statusCode).toBe(403); // no CSRF token
+        const res = await post(admin.headers);
+        expect(res.statusCode, res.body).toBe(201);
       });
     },
     { env },
@@ -147,15 +161,15 @@ describeWhen(haveMapServer, 'Adding a WMS source by URL', 'mapserv or gdal_trans
       await app?.close();
     });
 
-    it('answers 403 saying adding sources is disabled until a token or accounts are configured', async () => {
+    it('answers 401 asking for an administrator session, whatever bearer token is sent', async () => {
       const res = await app.app.inject({
         method: 'POST',
         url: '/api/basemaps/sources',
         payload: { url: mapserver.urls.ortho },
         headers: { authorization: `Bearer ${token}` },
       });
-      expect(res.statusCode).toBe(403);
-      expect(res.json().message).toMatch(/disabled until ADMIN_TOKEN is set on the server or accounts are configured/);
+      expect(res.statusCode).toBe(401);
+      expect(res.json().message).toMatch(/Sign in as an administrator \(no ADMIN_TOKEN is configured/);
     });
   });
 

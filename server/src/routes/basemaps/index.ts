@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { requireAdminToken } from '../../plugins/adminToken.js';
+import { requireAdmin } from '../../plugins/adminToken.js';
 import { addWmsSource } from '../../wms/addSource.js';
 import { defaultBasemap, describeBasemapSource, offlineBasemap } from '../../wms/basemapList.js';
 import { baseUrl } from '../layers/index.js';
@@ -30,12 +30,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/sources',
     {
-      preHandler: requireAdminToken,
+      preHandler: requireAdmin,
       schema: {
         summary: 'Add a WMS source by URL (admin)',
         description:
           'Reads GetCapabilities (1.3.0, then 1.1.1), keeps the layers offering EPSG:3857 and serves them through /wms. ' +
-          'Adding the same URL again refreshes its layers. Needs "Authorization: Bearer <ADMIN_TOKEN>".',
+          'Adding the same URL again refreshes its layers. Needs an administrator session (with X-CSRF-Token) or, for ' +
+          'automation, "Authorization: Bearer <ADMIN_TOKEN>".',
         tags: ['basemaps'],
         body: AddSourceBody,
         response: { 200: AddSourceResult, 201: AddSourceResult, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody },
