@@ -21,6 +21,9 @@ import featureRoutes from './routes/features/index.js';
 import searchRoutes from './routes/search/index.js';
 import basemapRoutes from './routes/basemaps/index.js';
 import wmsRoutes from './wms/routes.js';
+import uploads from './plugins/uploads.js';
+import uploadRoutes from './routes/uploads/index.js';
+import datasetRoutes from './routes/datasets/index.js';
 import authRoutes from './routes/auth/index.js';
 import auditRoutes from './routes/audit/index.js';
 
@@ -65,6 +68,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(auth);
   await app.register(audit);
   await app.register(wms);
+  await app.register(uploads);
 
   await app.register(healthRoutes, { prefix: '/api/health' });
   await app.register(authRoutes, { prefix: '/api/auth' });
@@ -76,6 +80,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(basemapRoutes, { prefix: '/api/basemaps' });
   await app.register(ogcRoutes, { prefix: '/ogc' });
   await app.register(wmsRoutes, { prefix: '/wms' });
+  await app.register(uploadRoutes, { prefix: '/api/uploads' });
+  await app.register(datasetRoutes, { prefix: '/api/datasets' });
 
   await serveClient(app, opts.config.clientDir);
   return app;

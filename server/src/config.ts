@@ -32,6 +32,22 @@ export interface AppConfig {
   adminToken?: string;
   /** Sign-in and password-reset requests per minute from one IP address (`AUTH_RATE_LIMIT`, default 10). */
   authRateLimit: number;
+  /** Dataset uploads (issue 4). */
+  uploads: UploadConfig;
+}
+
+/** Limits and places of dataset uploads. */
+export interface UploadConfig {
+  /** Largest accepted upload in bytes (`UPLOAD_MAX_MB`, default 500); larger ones get 413. */
+  maxBytes: number;
+  /** Largest total of the files unpacked from one archive (`UPLOAD_MAX_UNZIPPED_MB`, default 2048). */
+  maxUnzippedBytes: number;
+  /** Most entries in one archive (`UPLOAD_MAX_ZIP_ENTRIES`, default 10000). */
+  maxZipEntries: number;
+  /** Where uploaded files wait until they are published (`UPLOAD_DIR`, default data/uploads). */
+  dir: string;
+  /** Open the upload endpoints on a real database before accounts exist (`UPLOADS_OPEN=true`). */
+  open: boolean;
 }
 
 /** Settings of the WMS basemap proxy. */
@@ -84,6 +100,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     adminToken: env.ADMIN_TOKEN || undefined,
     authRateLimit: positiveNumber(env, 'AUTH_RATE_LIMIT', 10),
+    uploads: {
+      maxBytes: positiveNumber(env, 'UPLOAD_MAX_MB', 500) * 1024 * 1024,
+      maxUnzippedBytes: positiveNumber(env, 'UPLOAD_MAX_UNZIPPED_MB', 2048) * 1024 * 1024,
+      maxZipEntries: positiveNumber(env, 'UPLOAD_MAX_ZIP_ENTRIES', 10000),
+      dir: path.resolve(rootDir, env.UPLOAD_DIR ?? 'data/uploads'),
+      open: env.UPLOADS_OPEN === 'true',
+    },
   };
 }
 

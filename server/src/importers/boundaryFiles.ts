@@ -33,7 +33,7 @@ const base = (name: string) => name.slice(0, name.length - path.extname(name).le
  * or a `.shp` with its `.dbf` (and `.prj`, `.cpg`) side files.
  */
 export async function readBoundarySource(files: NamedFile[]): Promise<BoundarySource> {
-  const all = files.flatMap((f) => (ext(f.name) === '.zip' ? unzip(f.data) : [f]));
+  const all = (await Promise.all(files.map((f) => (ext(f.name) === '.zip' ? unzip(f.data) : [f])))).flat();
   const shps = all.filter((f) => ext(f.name) === '.shp');
   const jsons = all.filter((f) => ext(f.name) === '.geojson' || ext(f.name) === '.json');
   if (shps.length + jsons.length === 0) {

@@ -1,4 +1,9 @@
-import { inflateRawSync } from 'node:zlib';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import yauzl from 'yauzl';
 import { ImportError } from './importError.js';
 
 /** A file by name, as uploaded or found inside an archive. */
@@ -7,51 +12,154 @@ export interface NamedFile {
   data: Uint8Array;
 }
 
-const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
-const CENTRAL_DIRECTORY_ENTRY = 0x02014b50;
-const LOCAL_FILE_HEADER = 0x04034b50;
+/** Limits that keep a small archive from unpacking into something huge (a zip bomb). */
+export interface ZipLimits {
+  /** Most bytes all entries may unpack to together. */
+  maxTotalBytes: number;
+  /** Most entries (files and folders) in the archive. */
+  maxEntries: number;
+}
+
+export const defaultZipLimits: ZipLimits = { maxTotalBytes: 2 * 1024 ** 3, maxEntries: 10_000 };
+
+const MB = 1024 * 1024;
 
 /**
- * Extracts the files of a zip archive (stored or deflated entries, the two kinds that zipped
- * shapefiles use). Reads the central directory, so archives written with data descriptors
- * work too. Folders and macOS resource forks (`__MACOSX/`) are left out.
+ * The archive's entry name checked and made relative, or undefined for entries to leave out
+ * (folders, macOS resource forks). Names that climb out of the archive are refused.
  */
-export function unzip(archive: Uint8Array): NamedFile[] {
-  const view = new DataView(archive.buffer, archive.byteOffset, archive.byteLength);
-  let eocd = -1;
-  // The end record sits in the last 22 bytes plus an optional comment of up to 64 KiB.
-  for (let i = archive.length - 22; i >= Math.max(0, archive.length - 22 - 0xffff); i--) {
-    if (view.getUint32(i, true) === END_OF_CENTRAL_DIRECTORY) {
-      eocd = i;
-      break;
-    }
+function entryPath(name: string): string | undefined {
+  const unified = name.replace(/\\/g, '/');
+  if (unified.endsWith('/') || unified.startsWith('__MACOSX/')) return undefined;
+  const parts = unified.split('/');
+  if (unified.startsWith('/') || /^[a-zA-Z]:/.test(unified) || parts.includes('..')) {
+    throw new ImportError(
+      `The zip archive contains "${name}", a path that points outside the archive; such archives are refused. Zip the files again from their folder.`,
+    );
   }
-  if (eocd < 0) throw new ImportError('The file is not a zip archive (no zip directory found). Upload the .zip as it was made, or the files themselves.');
-  const entries = view.getUint16(eocd + 10, true);
-  let at = view.getUint32(eocd + 16, true);
-  if (at === 0xffffffff) throw new ImportError('The zip archive uses the ZIP64 format, which this importer does not read; zip the files again with a common tool.');
+  return parts.filter((p) => p && p !== '.').join('/');
+}
+
+function openZip(source: string | Buffer): Promise<yauzl.ZipFile> {
+  const options = { lazyEntries: true, autoClose: true, validateEntrySizes: true, decodeStrings: true };
+  return new Promise((resolve, reject) => {
+    const done = (err: Error | null, zip?: yauzl.ZipFile) => {
+      if (err || !zip) {
+        reject(new ImportError(`The file is not a readable zip archive (${err?.message ?? 'no zip directory found'}). Upload the .zip as it was made, or the files themselves.`));
+      } else resolve(zip);
+    };
+    if (typeof source === 'string') yauzl.open(source, options, done);
+    else yauzl.fromBuffer(source, options, done);
+  });
+}
+
+/**
+ * Walks the archive's entries one at a time, checking names and limits before anything is
+ * unpacked, and hands each file entry's stream to `take`. Sizes declared in the directory are
+ * checked up front and the real sizes while unpacking, so a lying header cannot get past.
+ */
+async function walk(
+  source: string | Buffer,
+  limits: ZipLimits,
+  take: (relativePath: string, stream: NodeJS.ReadableStream) => Promise<void>,
+): Promise<void> {
+  const zip = await openZip(source);
+  if (zip.entryCount > limits.maxEntries) {
+    zip.close();
+    throw new ImportError(`The zip archive has ${zip.entryCount} entries; at most ${limits.maxEntries} are accepted.`);
+  }
+  let total = 0;
+  const tooBig = () =>
+    new ImportError(
+      `The zip archive unpacks to more than ${Math.round(limits.maxTotalBytes / MB)} MB, the limit for one upload's contents; it is refused (a file this compressible may be a zip bomb).`,
+    );
+  await new Promise<void>((resolve, reject) => {
+    const fail = (err: unknown) => {
+      zip.close();
+      reject(err);
+    };
+    zip.on('error', (err: Error) => {
+      if (err instanceof ImportError) return fail(err);
+      // yauzl checks entry names itself before we see them.
+      const name = err.message.match(/^(?:invalid relative path|absolute path|invalid characters in fileName): (.*)$/)?.[1];
+      if (name !== undefined) return fail(new ImportError(`The zip archive contains "${name}", a path that points outside the archive; such archives are refused. Zip the files again from their folder.`));
+      fail(new ImportError(`The zip archive is damaged: ${err.message}. Make it again.`));
+    });
+    zip.on('end', () => resolve());
+    zip.on('entry', (entry: yauzl.Entry) => {
+      let rel: string | undefined;
+      try {
+        rel = entryPath(entry.fileName);
+        if (rel !== undefined && entry.isEncrypted()) {
+          throw new ImportError(`${entry.fileName} in the zip archive is encrypted; upload an archive without a password.`);
+        }
+        if (total + entry.uncompressedSize > limits.maxTotalBytes) throw tooBig();
+      } catch (err) {
+        fail(err);
+        return;
+      }
+      if (rel === undefined) {
+        zip.readEntry();
+        return;
+      }
+      zip.openReadStream(entry, (err, stream) => {
+        if (err || !stream) {
+          fail(new ImportError(`${entry.fileName} in the zip archive cannot be read (${err?.message}); make the archive again with a common tool.`));
+          return;
+        }
+        const counter = new Transform({
+          transform(chunk: Buffer, _enc, next) {
+            total += chunk.length;
+            if (total > limits.maxTotalBytes) next(tooBig());
+            else next(null, chunk);
+          },
+        });
+        take(rel!, stream.pipe(counter))
+          .then(() => zip.readEntry())
+          .catch((e) => fail(e instanceof ImportError ? e : new ImportError(`${entry.fileName} in the zip archive cannot be unpacked: ${(e as Error).message}`)));
+        stream.on('error', (e) => counter.destroy(e));
+      });
+    });
+    zip.readEntry();
+  });
+}
+
+/**
+ * Extracts the files of a zip archive held in memory. Folders and macOS resource forks
+ * (`__MACOSX/`) are left out; names keep their folders (`sub/file.shp`).
+ * @param archive the zip file's bytes
+ * @param limits zip-bomb limits (defaults: 2 GiB in total, 10 000 entries)
+ * @returns the files with their paths inside the archive
+ * @example const files = await unzip(readFileSync('ciemi.zip'));
+ */
+export async function unzip(archive: Uint8Array, limits: ZipLimits = defaultZipLimits): Promise<NamedFile[]> {
   const files: NamedFile[] = [];
-  for (let n = 0; n < entries; n++) {
-    if (view.getUint32(at, true) !== CENTRAL_DIRECTORY_ENTRY) throw new ImportError('The zip archive is damaged (its directory does not add up); make it again.');
-    const flags = view.getUint16(at + 8, true);
-    const method = view.getUint16(at + 10, true);
-    const compressedSize = view.getUint32(at + 20, true);
-    const nameLength = view.getUint16(at + 28, true);
-    const extraLength = view.getUint16(at + 30, true);
-    const commentLength = view.getUint16(at + 32, true);
-    const localHeader = view.getUint32(at + 42, true);
-    const name = new TextDecoder().decode(archive.subarray(at + 46, at + 46 + nameLength));
-    at += 46 + nameLength + extraLength + commentLength;
-    if (name.endsWith('/') || name.startsWith('__MACOSX/')) continue;
-    if (flags & 1) throw new ImportError(`${name} in the zip archive is encrypted; upload an archive without a password.`);
-    if (view.getUint32(localHeader, true) !== LOCAL_FILE_HEADER) throw new ImportError(`The zip archive is damaged at ${name}; make it again.`);
-    const start = localHeader + 30 + view.getUint16(localHeader + 26, true) + view.getUint16(localHeader + 28, true);
-    const raw = archive.subarray(start, start + compressedSize);
-    let data: Uint8Array;
-    if (method === 0) data = raw;
-    else if (method === 8) data = inflateRawSync(raw);
-    else throw new ImportError(`${name} in the zip archive uses compression method ${method}; only stored and deflated files are read. Zip the files again with a common tool.`);
-    files.push({ name, data });
-  }
+  await walk(Buffer.from(archive.buffer, archive.byteOffset, archive.byteLength), limits, async (name, stream) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    files.push({ name, data: new Uint8Array(Buffer.concat(chunks)) });
+  });
   return files;
+}
+
+/**
+ * Extracts a zip archive on disk into `targetDir`, streaming each entry to a file, so archives
+ * far larger than memory unpack. File extensions are lower-cased (`ROADS.SHP` → `ROADS.shp`) so
+ * that a shapefile's parts find each other whatever tool zipped them.
+ * @returns the extracted files' paths relative to `targetDir`
+ */
+export async function extractZip(zipPath: string, targetDir: string, limits: ZipLimits = defaultZipLimits): Promise<string[]> {
+  const written: string[] = [];
+  await walk(zipPath, limits, async (name, stream) => {
+    const ext = path.extname(name);
+    const rel = ext ? name.slice(0, -ext.length) + ext.toLowerCase() : name;
+    const target = path.join(targetDir, rel);
+    if (!target.startsWith(path.resolve(targetDir) + path.sep)) {
+      throw new ImportError(`The zip archive entry "${name}" points outside the archive; it is refused.`);
+    }
+    await mkdir(path.dirname(target), { recursive: true });
+    await pipeline(stream, createWriteStream(target));
+    written.push(rel);
+  });
+  return written;
 }

@@ -23,8 +23,8 @@ const villagesZip = file('ciemi_lks92.zip');
 const VILLAGES = ['Jaunmārupe', 'Tīraine', 'Piņķi', 'Dzilnuciems'];
 
 describe('boundary files', () => {
-  it('unzips a zipped shapefile', () => {
-    expect(unzip(villagesZip.data).map((f) => f.name).sort()).toEqual(
+  it('unzips a zipped shapefile', async () => {
+    expect((await unzip(villagesZip.data)).map((f) => f.name).sort()).toEqual(
       ['ciemi_lks92.cpg', 'ciemi_lks92.dbf', 'ciemi_lks92.prj', 'ciemi_lks92.shp', 'ciemi_lks92.shx'],
     );
   });
@@ -155,7 +155,7 @@ for (const kind of databaseKinds()) {
     });
 
     it('asks for a CRS when the shapefile has no .prj, and uses the one given', async () => {
-      const withoutPrj = unzip(villagesZip.data).filter((f) => !f.name.endsWith('.prj'));
+      const withoutPrj = (await unzip(villagesZip.data)).filter((f) => !f.name.endsWith('.prj'));
       await expect(importTerritorialUnits(db, municipalityId, withoutPrj)).rejects.toThrow(
         'The file has no .prj and no CRS was given; choose one, e.g. EPSG:3059 (--srid 3059) for LKS-92 / Latvia TM.',
       );

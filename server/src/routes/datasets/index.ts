@@ -1,0 +1,65 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { notFound } from '../../plugins/errors.js';
+import { assertMayUpload } from '../../uploads/access.js';
+import { datasets } from '../../uploads/datasets.js';
+import { Dataset, ErrorBody } from '../uploads/schemas.js';
+
+const LayerParams = Type.Object({ layerId: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' }) });
+const errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+
+/** Uploaded datasets: their versions, delete, restore an earlier version. */
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onRequest', async () => assertMayUpload(app));
+
+  app.get(
+    '/',
+    {
+      schema: {
+        summary: 'Uploaded datasets with their versions',
+        tags: ['uploads'],
+        response: { 200: Type.Object({ datasets: Type.Array(Dataset) }), ...errors },
+      },
+    },
+    async () => ({ datasets: await datasets.list(app.pg.pool) }),
+  );
+
+  app.delete(
+    '/:layerId',
+    {
+      schema: {
+        summary: 'Delete an uploaded dataset',
+        description: 'Removes the layer from the catalog and drops the tables of all its versions, in one transaction.',
+        tags: ['uploads'],
+        params: LayerParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await app.uploads.removeDataset(request.params.layerId);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/:layerId/restore',
+    {
+      schema: {
+        summary: 'Restore an earlier version of an uploaded dataset',
+        description: 'Points the layer back at that version (tiles and OGC serve it at once); later versions stay restorable.',
+        tags: ['uploads'],
+        params: LayerParams,
+        body: Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+        response: { 200: Dataset, ...errors },
+      },
+    },
+    async (request) => {
+      await app.uploads.restoreDataset(request.params.layerId, request.body.version);
+      const [dataset] = await datasets.list(app.pg.pool, request.params.layerId);
+      if (!dataset) throw notFound(`There is no uploaded dataset "${request.params.layerId}".`);
+      return dataset;
+    },
+  );
+};
+
+export default routes;

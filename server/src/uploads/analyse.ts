@@ -1,0 +1,438 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type pg from 'pg';
+import { dbfEncoding } from '../importers/boundaryFiles.js';
+import { ImportError } from '../importers/importError.js';
+import { extractZip, type ZipLimits } from '../importers/zip.js';
+import type { FieldType, GeometryType } from '../layers/types.js';
+import { crsLabel, epsgFromWkt, latviaLonLat, parseEpsg } from './crs.js';
+import { sanitizeFieldNames } from './fieldNames.js';
+import { GdalError, type VectorBackend } from './gdal/index.js';
+import type { SourceLayerInfo } from './gdal/types.js';
+import { checkGeoJson } from './geojsonCheck.js';
+import type { Problem, UploadField, UploadLayer, UploadOptions } from './types.js';
+
+/** File extensions GDAL opens as datasets of their own (side files such as .dbf come along). */
+const datasetExtensions = new Set(['.shp', '.gpkg', '.geojson', '.json', '.kml', '.gpx', '.dxf', '.csv', '.tab', '.mif', '.xlsx', '.ods', '.fgb', '.sqlite', '.gml']);
+/** Largest GeoJSON checked in full against RFC 7946 before GDAL reads it. */
+const geoJsonCheckLimit = 64 * 1024 * 1024;
+const batchSize = 5000;
+
+const coordinateColumns = {
+  x: /^(x|lon|lng|long|longitude|easting|east|koord_y|x_koord|garums|e)$/i,
+  y: /^(y|lat|latitude|northing|north|koord_x|y_koord|platums|n)$/i,
+};
+
+export interface AnalysisResult {
+  format: string;
+  layers: UploadLayer[];
+  warnings: Problem[];
+  errors: Problem[];
+}
+
+export interface AnalysisContext {
+  pool: pg.Pool;
+  backend: VectorBackend;
+  zipLimits: ZipLimits;
+  progress(fraction: number): Promise<void>;
+}
+
+const ogrFieldType = (ogr: string): FieldType =>
+  ({ Integer: 'integer', Integer64: 'integer', Real: 'number', Date: 'date', DateTime: 'datetime', Boolean: 'boolean' })[ogr] as FieldType ?? 'text';
+
+/** `Multi Polygon`, `3D Multi Polygon`, `MultiPolygonZ`, `Measured Point` → base name and Z/M flags. */
+export function parseGeometryType(name: string): { base: string; z: boolean; m: boolean } {
+  let s = name.replace(/\s+/g, '').toLowerCase();
+  let z = false;
+  let m = false;
+  if (s.startsWith('3d')) (z = true), (s = s.slice(2));
+  if (s.startsWith('measured')) (m = true), (s = s.slice(8));
+  if (s.endsWith('25d')) (z = true), (s = s.slice(0, -3));
+  if (s.endsWith('zm')) (z = true), (m = true), (s = s.slice(0, -2));
+  else if (s.endsWith('z')) (z = true), (s = s.slice(0, -1));
+  else if (s.endsWith('m') && s !== 'm') (m = true), (s = s.slice(0, -1));
+  return { base: s, z, m };
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+}
+
+async function isZip(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4), 0, 4, 0);
+    return bytesRead === 4 && buffer.readUInt32LE(0) === 0x04034b50;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function isSqlite(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(16), 0, 16, 0);
+    return bytesRead === 16 && buffer.toString('latin1') === 'SQLite format 3\0';
+  } finally {
+    await handle.close();
+  }
+}
+
+/** GDAL's ENCODING open option for a shapefile: the uploader's choice, else the .cpg, else detected. */
+async function shapefileEncoding(shp: string, chosen?: string): Promise<{ option?: string; label: string | null }> {
+  const gdalName = (e: string) => (/^(utf-?8)$/i.test(e) ? 'UTF-8' : e.replace(/^windows-/i, 'CP').toUpperCase());
+  if (chosen) return { option: `ENCODING=${gdalName(chosen)}`, label: chosen };
+  const base = shp.slice(0, -4);
+  const dir = path.dirname(shp);
+  const siblings = await readdir(dir);
+  const find = (ext: string) => siblings.find((f) => path.join(dir, f).toLowerCase() === (base + ext).toLowerCase());
+  const cpgName = find('.cpg') ?? find('.cst');
+  const dbfName = find('.dbf');
+  if (!dbfName) return { label: null };
+  const handle = await open(path.join(dir, dbfName), 'r');
+  let sample: Buffer;
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(1024 * 1024), 0, 1024 * 1024, 0);
+    sample = buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  // Whole records only, so a multi-byte character is never cut at the end of the sample.
+  const headerLength = sample.length > 12 ? sample.readUInt16LE(8) : 0;
+  const recordLength = sample.length > 12 ? Math.max(1, sample.readUInt16LE(10)) : 1;
+  const whole = headerLength + Math.floor(Math.max(0, sample.length - headerLength) / recordLength) * recordLength;
+  const cpg = cpgName ? (await readFile(path.join(dir, cpgName), 'latin1')).trim() : undefined;
+  const encoding = dbfEncoding(sample.subarray(0, whole), cpg);
+  const label = encoding === 'utf-8' ? 'UTF-8' : encoding.replace(/^windows-/, 'Windows-');
+  return { option: `ENCODING=${gdalName(encoding)}`, label };
+}
+
+interface StagedStats {
+  total: number;
+  byType: Record<string, number>;
+  nullOrEmpty: number;
+  nullExamples: number[];
+  invalid: number;
+  invalidExamples: { index: number; reason: string }[];
+  extent: [number, number, number, number] | null;
+}
+
+/** Counts geometry kinds, missing and invalid geometries and the extent of one staged layer. */
+async function stagedStats(pool: pg.Pool, jobId: string, layer: string): Promise<StagedStats> {
+  const { rows } = await pool.query(
+    `WITH f AS (SELECT feature_index, geom FROM upload_feature WHERE job_id = $1 AND source_layer = $2)
+     SELECT (SELECT count(*)::int FROM f) AS total,
+            (SELECT coalesce(jsonb_object_agg(t, n), '{}') FROM (SELECT GeometryType(geom) AS t, count(*)::int AS n FROM f
+                WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom) GROUP BY 1) k) AS by_type,
+            (SELECT count(*)::int FROM f WHERE geom IS NULL OR ST_IsEmpty(geom)) AS null_or_empty,
+            (SELECT coalesce(array_agg(feature_index ORDER BY feature_index), '{}') FROM
+               (SELECT feature_index FROM f WHERE geom IS NULL OR ST_IsEmpty(geom) ORDER BY feature_index LIMIT 5) e) AS null_examples,
+            (SELECT count(*)::int FROM f WHERE geom IS NOT NULL AND NOT ST_IsValid(geom)) AS invalid,
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('index', feature_index, 'reason', ST_IsValidReason(geom))), '[]') FROM
+               (SELECT feature_index, geom FROM f WHERE geom IS NOT NULL AND NOT ST_IsValid(geom) ORDER BY feature_index LIMIT 5) i) AS invalid_examples,
+            (SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] FROM (SELECT ST_Extent(geom)::geometry AS e FROM f) x) AS extent`,
+    [jobId, layer],
+  );
+  const r = rows[0];
+  return {
+    total: r.total,
+    byType: r.by_type,
+    nullOrEmpty: r.null_or_empty,
+    nullExamples: r.null_examples,
+    invalid: r.invalid,
+    invalidExamples: r.invalid_examples,
+    extent: r.extent?.[0] == null ? null : (r.extent.map(Number) as [number, number, number, number]),
+  };
+}
+
+/**
+ * The published geometry type: the most common dimension; lines and polygons always Multi (a repair
+ * can split a polygon), points Multi when any feature is multi-part.
+ */
+export function chooseGeometryType(byType: Record<string, number>): { type: GeometryType | null; dropped: number } {
+  const dims: Record<string, { n: number; multi: boolean }> = { Point: { n: 0, multi: false }, LineString: { n: 0, multi: false }, Polygon: { n: 0, multi: false } };
+  const baseOf: Record<string, [string, boolean]> = {
+    POINT: ['Point', false], MULTIPOINT: ['Point', true], LINESTRING: ['LineString', false], MULTILINESTRING: ['LineString', true],
+    POLYGON: ['Polygon', false], MULTIPOLYGON: ['Polygon', true], GEOMETRYCOLLECTION: ['Polygon', true],
+    CIRCULARSTRING: ['LineString', false], COMPOUNDCURVE: ['LineString', false], MULTICURVE: ['LineString', true],
+    CURVEPOLYGON: ['Polygon', false], MULTISURFACE: ['Polygon', true], TRIANGLE: ['Polygon', false], TIN: ['Polygon', true], POLYHEDRALSURFACE: ['Polygon', true],
+  };
+  let total = 0;
+  for (const [t, n] of Object.entries(byType)) {
+    const [base, multi] = baseOf[t.replace(/M$/, '')] ?? ['Polygon', true];
+    dims[base].n += n;
+    dims[base].multi ||= multi;
+    total += n;
+  }
+  const best = Object.entries(dims).sort((a, b) => b[1].n - a[1].n)[0];
+  if (best[1].n === 0) return { type: null, dropped: 0 };
+  return { type: ((best[1].multi || best[0] !== 'Point' ? 'Multi' : '') + best[0]) as GeometryType, dropped: total - best[1].n };
+}
+
+/**
+ * Whether the extent lies in or near Latvia when read in `srid`; if not, which of the CRSs used
+ * in Latvia would put it there (the 6 000 000 m northing offset of TM Baltic93 vs LKS-92 included).
+ */
+async function crsSanity(pool: pg.Pool, extent: [number, number, number, number], srid: number): Promise<string | undefined> {
+  const candidates = [3059, 25884, 4326, 3857, 3035];
+  const { rows } = await pool.query<{ srid: number; inside: boolean }>(
+    `SELECT c AS srid,
+            coalesce(ST_Within(ST_Transform(ST_SetSRID(ST_MakePoint(($1::float8 + $3) / 2, ($2::float8 + $4) / 2), c), 4326),
+                               ST_MakeEnvelope($6, $7, $8, $9, 4326)), false) AS inside
+       FROM unnest($5::int[]) c WHERE EXISTS (SELECT 1 FROM spatial_ref_sys WHERE srid = c)`,
+    [...extent, [srid, ...candidates.filter((c) => c !== srid)], latviaLonLat.minLon, latviaLonLat.minLat, latviaLonLat.maxLon, latviaLonLat.maxLat],
+  ).catch(() => ({ rows: [] as { srid: number; inside: boolean }[] }));
+  if (rows.find((r) => r.srid === srid)?.inside) return undefined;
+  const fits = rows.filter((r) => r.inside && r.srid !== srid).map((r) => r.srid);
+  const where = `x ${Math.round(extent[0])}…${Math.round(extent[2])}, y ${Math.round(extent[1])}…${Math.round(extent[3])}`;
+  if (fits.length) {
+    const offset = (srid === 3059 && fits[0] === 25884) || (srid === 25884 && fits[0] === 3059)
+      ? ' The northings differ by 6 000 000 m, the classic mix-up of LKS-92 / Latvia TM (EPSG:3059) and TM Baltic93 (EPSG:25884).'
+      : '';
+    return `The coordinates (${where}) are not in Latvia when read as ${crsLabel(srid)}, but they are as ${crsLabel(fits[0])}.${offset} Choose the CRS to publish, e.g. ${`EPSG:${fits[0]}`}.`;
+  }
+  return `The coordinates (${where}) are not in Latvia when read as ${crsLabel(srid)}, nor in any CRS used in Latvia. Check the file's CRS and choose one (EPSG:3059 for LKS-92 / Latvia TM).`;
+}
+
+/** Reads GDAL's GeoJSON output (one feature per line) into `upload_feature` in batches. */
+async function stageGeoJson(
+  pool: pg.Pool,
+  jobId: string,
+  layer: string,
+  file: string,
+  xy: { x: string; y: string } | undefined,
+  onBatch: (count: number) => Promise<void>,
+): Promise<number> {
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let indexes: number[] = [];
+  let geoms: (string | null)[] = [];
+  let props: string[] = [];
+  let count = 0;
+  const flush = async () => {
+    if (!indexes.length) return;
+    await pool.query(
+      `INSERT INTO upload_feature (job_id, source_layer, feature_index, geom, properties)
+       SELECT $1, $2, i, CASE WHEN g IS NOT NULL THEN ST_SetSRID(ST_GeomFromGeoJSON(g), 0) END, p
+         FROM unnest($3::int[], $4::text[], $5::jsonb[]) AS t(i, g, p)`,
+      [jobId, layer, indexes, geoms, props],
+    );
+    indexes = [];
+    geoms = [];
+    props = [];
+    await onBatch(count);
+  };
+  for await (const raw of lines) {
+    if (!raw.startsWith('{ "type": "Feature"')) continue;
+    const feature = JSON.parse(raw.endsWith(',') ? raw.slice(0, -1) : raw) as { properties?: Record<string, unknown> | null; geometry?: unknown };
+    const properties = feature.properties ?? {};
+    let geometry = feature.geometry ?? null;
+    if (!geometry && xy) {
+      const x = Number(String(properties[xy.x] ?? '').replace(',', '.'));
+      const y = Number(String(properties[xy.y] ?? '').replace(',', '.'));
+      if (properties[xy.x] != null && properties[xy.y] != null && Number.isFinite(x) && Number.isFinite(y)) geometry = { type: 'Point', coordinates: [x, y] };
+    }
+    indexes.push(count++);
+    geoms.push(geometry ? JSON.stringify(geometry) : null);
+    props.push(JSON.stringify(properties));
+    if (indexes.length >= batchSize) await flush();
+  }
+  await flush();
+  return count;
+}
+
+/**
+ * Analyses an uploaded file: unpacks archives safely, finds the datasets in it, reads each vector
+ * layer with GDAL into the staging table (in the file's own coordinates), and works out the
+ * geometry type, CRS, fields, encoding and problems the preview shows. Throws ImportError for
+ * files that cannot be imported at all; the caller removes staged rows then.
+ */
+export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePath: string, fileName: string, options: UploadOptions): Promise<AnalysisResult> {
+  const work = await mkdtemp(path.join(tmpdir(), 'gis-upload-'));
+  try {
+    const warnings: Problem[] = [];
+    const errors: Problem[] = [];
+    let datasets: { path: string; rel: string }[];
+    const ext = path.extname(fileName).toLowerCase();
+    let format: string | undefined;
+    if (await isZip(filePath)) {
+      const unpacked = path.join(work, 'files');
+      const files = await extractZip(filePath, unpacked, ctx.zipLimits);
+      // A KMZ is a zip holding one KML (and its icons).
+      datasets = files
+        .filter((f) => datasetExtensions.has(path.extname(f).toLowerCase()))
+        .map((f) => ({ path: path.join(unpacked, f), rel: f }));
+      if (ext === '.kmz') format = 'KMZ';
+      if (!datasets.length) {
+        throw new ImportError(
+          `No GIS file was found in the archive (it holds ${files.slice(0, 8).join(', ') || 'nothing'}${files.length > 8 ? ', …' : ''}). Zip a .shp with its .dbf/.shx/.prj, a .gpkg, .geojson, .kml, .gpx, .dxf, .csv, .xlsx or .tab.`,
+        );
+      }
+    } else {
+      datasets = [{ path: filePath, rel: fileName }];
+    }
+
+    const layers: UploadLayer[] = [];
+    const seen: string[] = [];
+    let done = 0;
+    for (const dataset of datasets) {
+      const dsExt = path.extname(dataset.rel).toLowerCase();
+      if ((dsExt === '.geojson' || dsExt === '.json') && (await stat(dataset.path)).size <= geoJsonCheckLimit) {
+        const check = checkGeoJson(await readFile(dataset.path, 'utf8'));
+        if (check.errors.length) {
+          const first = check.errors.slice(0, 5).map((e) => (e.featureIndex !== undefined ? `feature ${e.featureIndex}: ${e.message}` : e.message));
+          throw new ImportError(`${dataset.rel} is not valid GeoJSON: ${first.join(' ')}${check.errors.length > 5 ? ` (and ${check.errors.length - 5} more problems)` : ''}`);
+        }
+        warnings.push(...check.warnings);
+      }
+      const encoding = dsExt === '.shp' ? await shapefileEncoding(dataset.path, options.encoding) : { label: dsExt === '.csv' ? 'UTF-8' : null };
+      const openOptions = [...(encoding.option ? [encoding.option] : []), ...(dsExt === '.csv' ? ['AUTODETECT_TYPE=YES', 'KEEP_GEOM_COLUMNS=NO'] : [])];
+      let info;
+      try {
+        info = await ctx.backend.info(dataset.path, openOptions);
+      } catch (err) {
+        if (err instanceof GdalError) {
+          if (await isSqlite(dataset.path)) {
+            throw new ImportError(`${dataset.rel} has no vector layer GDAL can read: a GeoPackage holding only tiles or attribute tables, or a SQLite file that is not a GeoPackage, cannot be published as a map layer (${err.message}).`);
+          }
+          throw new ImportError(`${dataset.rel} cannot be read as a GIS file: ${err.message}`);
+        }
+        throw err;
+      }
+      format ??= info.driver;
+      for (const source of info.layers) {
+        const geometryless = !source.geometryType || /^(none|unknown\(none\))$/i.test(source.geometryType.replace(/\s+/g, ''));
+        const xField = geometryless ? source.fields.find((f) => coordinateColumns.x.test(f.name)) : undefined;
+        const yField = geometryless ? source.fields.find((f) => coordinateColumns.y.test(f.name)) : undefined;
+        if (geometryless && !(xField && yField)) continue;
+        let name = source.name;
+        for (let n = 2; seen.includes(name); n++) name = `${source.name}_${n}`;
+        seen.push(name);
+        if (options.layer && options.layer !== name && options.layer !== source.name) continue;
+        layers.push(await stageLayer(ctx, jobId, dataset, source, name, openOptions, encoding.label, options, warnings, xField && yField ? { x: xField.name, y: yField.name } : undefined));
+        done++;
+        await ctx.progress(0.1 + (0.85 * done) / Math.max(datasets.length, done + 1));
+      }
+    }
+    if (!layers.length) {
+      if (options.layer && seen.length) throw new ImportError(`The file has no layer "${options.layer}"; its layers are ${seen.join(', ')}.`);
+      throw new ImportError(
+        `${fileName} has no vector layer (no layer with geometries${format === 'GPKG' ? '; a GeoPackage holding only tiles or attribute tables cannot be published as a map layer' : ''}).`,
+      );
+    }
+    for (const l of layers) {
+      if (l.crsProblem) errors.push({ message: l.crsProblem, layer: l.name });
+    }
+    return { format: format ?? 'unknown', layers, warnings, errors };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function stageLayer(
+  ctx: AnalysisContext,
+  jobId: string,
+  dataset: { path: string; rel: string },
+  source: SourceLayerInfo,
+  name: string,
+  openOptions: string[],
+  encoding: string | null,
+  options: UploadOptions,
+  warnings: Problem[],
+  xy: { x: string; y: string } | undefined,
+): Promise<UploadLayer> {
+  const chosen = parseEpsg(options.crs);
+  if (options.crs && !chosen) throw new ImportError(`"${options.crs}" is not a CRS code; give one like EPSG:3059.`);
+  const srid = chosen ?? (source.wkt ? epsgFromWkt(source.wkt) : undefined);
+  let targetSrs: string | undefined;
+  let crsNote: string | undefined;
+  if (srid) {
+    const { rows } = await ctx.pool.query('SELECT 1 FROM spatial_ref_sys WHERE srid = $1', [srid]);
+    if (!rows.length) {
+      // PostGIS does not know it (e.g. LKS-2020 in older PROJ databases); let GDAL reproject.
+      targetSrs = 'EPSG:3059';
+      crsNote = `${crsLabel(srid)} is not known to the database; GDAL reprojects it to EPSG:3059 while reading.`;
+    }
+  } else if (source.wkt) {
+    targetSrs = 'EPSG:3059';
+    crsNote = `The layer's CRS is not one of the usual Latvian ones (${source.wkt.split('\n')[0].slice(0, 80)}…); GDAL reprojects it to EPSG:3059 while reading.`;
+  }
+  if (crsNote) warnings.push({ message: crsNote, layer: name });
+  const geometry = parseGeometryType(source.geometryType);
+  if (geometry.z || geometry.m) {
+    warnings.push({ message: `${name} has ${[geometry.z && 'Z (height)', geometry.m && 'M (measure)'].filter(Boolean).join(' and ')} values; they are dropped, the layer is stored in 2D.`, layer: name });
+  }
+  const out = path.join(tmpdir(), `gis-upload-${jobId}-${Math.random().toString(36).slice(2)}.geojson`);
+  let featureCount: number;
+  try {
+    try {
+      await ctx.backend.toGeoJson(dataset.path, source.name, out, { openOptions, targetSrs });
+    } catch (err) {
+      if (err instanceof GdalError) {
+        if (targetSrs) throw new ImportError(`${name} cannot be reprojected to EPSG:3059 (${err.message}); choose its CRS, e.g. EPSG:3059.`);
+        throw new ImportError(`${dataset.rel} cannot be read: ${err.message}`);
+      }
+      throw err;
+    }
+    await ctx.pool.query('DELETE FROM upload_feature WHERE job_id = $1 AND source_layer = $2', [jobId, name]);
+    try {
+      featureCount = await stageGeoJson(ctx.pool, jobId, name, out, xy, async () => {});
+    } catch (err) {
+      const message = (err as Error).message;
+      throw new ImportError(`${name} has a geometry the database cannot read (${message}). Check the file in a GIS and save it again.`);
+    }
+  } finally {
+    await rm(out, { force: true });
+  }
+  const stats = await stagedStats(ctx.pool, jobId, name);
+  const { type, dropped } = chooseGeometryType(stats.byType);
+  if (stats.nullOrEmpty) {
+    warnings.push({
+      message: `${stats.nullOrEmpty} of ${stats.total} features of ${name} have no geometry and are left out (features ${stats.nullExamples.join(', ')}${stats.nullOrEmpty > 5 ? ', …' : ''}).`,
+      featureIndex: stats.nullExamples[0],
+      layer: name,
+    });
+  }
+  if (dropped) {
+    warnings.push({ message: `${name} mixes geometry types (${Object.entries(stats.byType).map(([t, n]) => `${n} ${t}`).join(', ')}); the ${dropped} that are not ${type} are left out. Split the file by geometry type to keep them.`, layer: name });
+  }
+  if (stats.invalid) {
+    for (const ex of stats.invalidExamples) {
+      warnings.push({ message: `Invalid geometry (${ex.reason}); it is repaired with ST_MakeValid.`, featureIndex: ex.index, layer: name });
+    }
+    if (stats.invalid > stats.invalidExamples.length) {
+      warnings.push({ message: `${stats.invalid} geometries of ${name} in all are invalid and are repaired with ST_MakeValid.`, layer: name });
+    }
+  }
+  const stagedSrid = targetSrs ? 3059 : srid ?? 0;
+  let crsProblem: string | undefined;
+  if (!stagedSrid) {
+    crsProblem = `${name} has no CRS (${dataset.rel.endsWith('.shp') ? 'no .prj file' : 'none declared'}) or one that cannot be read; choose one, e.g. EPSG:3059 (LKS-92 / Latvia TM).`;
+  } else if (stats.extent) {
+    crsProblem = await crsSanity(ctx.pool, stats.extent, stagedSrid);
+  }
+  const kept = source.fields.filter((f) => !/Binary/.test(f.type));
+  const columns = sanitizeFieldNames(kept.map((f) => f.name));
+  const fields: UploadField[] = kept.map((f, i) => ({ name: columns[i], sourceName: f.name, type: ogrFieldType(f.type), ogrType: f.type }));
+  const renamed = fields.filter((f) => f.name !== f.sourceName);
+  if (renamed.length) {
+    warnings.push({ message: `Field names changed for the database: ${renamed.map((f) => `${f.sourceName} → ${f.name}`).join(', ')}. The original names are kept as the field titles.`, layer: name });
+  }
+  return {
+    name,
+    dataset: dataset.rel,
+    sourceLayer: source.name,
+    geometryType: type,
+    featureCount: stats.total - stats.nullOrEmpty - dropped,
+    crs: stagedSrid ? `EPSG:${srid && !targetSrs ? srid : stagedSrid}` : null,
+    srid: stagedSrid,
+    fields,
+    encoding,
+    ...(crsProblem ? { crsProblem } : {}),
+    ...(stats.extent ? { extent: stats.extent } : {}),
+  };
+}
+

@@ -1,0 +1,76 @@
+import type pg from 'pg';
+import type { LocalizedText } from '../layers/types.js';
+import { notFound } from '../plugins/errors.js';
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+export interface DatasetVersion {
+  version: number;
+  fileName: string;
+  featureCount: number;
+  geometryType: string;
+  sourceCrs: string | null;
+  current: boolean;
+  createdAt: string;
+}
+
+export interface Dataset {
+  layerId: string;
+  title: LocalizedText;
+  geometryType: string;
+  currentVersion: number | null;
+  versions: DatasetVersion[];
+}
+
+/** Uploaded layers and their versions (`layer` rows of group `uploads` + `dataset_version`). */
+export const datasets = {
+  async list(db: pg.Pool | pg.PoolClient, layerId?: string): Promise<Dataset[]> {
+    const { rows } = await db.query(
+      `SELECT l.id, l.title, l.geometry_type,
+              coalesce(jsonb_agg(jsonb_build_object('version', v.version, 'fileName', v.file_name, 'featureCount', v.feature_count,
+                        'geometryType', v.geometry_type, 'sourceCrs', v.source_crs, 'current', v.is_current,
+                        'createdAt', to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')) ORDER BY v.version DESC)
+                       FILTER (WHERE v.version IS NOT NULL), '[]') AS versions
+         FROM layer l LEFT JOIN dataset_version v ON v.layer_id = l.id
+        WHERE l.layer_group = 'uploads' AND ($1::text IS NULL OR l.id = $1)
+        GROUP BY l.id ORDER BY l.id`,
+      [layerId ?? null],
+    );
+    return rows.map((r) => ({
+      layerId: r.id,
+      title: r.title,
+      geometryType: r.geometry_type,
+      currentVersion: (r.versions as DatasetVersion[]).find((v) => v.current)?.version ?? null,
+      versions: r.versions,
+    }));
+  },
+
+  /** Removes an uploaded layer and every version's table, in the caller's transaction. */
+  async remove(client: pg.PoolClient, layerId: string): Promise<void> {
+    const { rows } = await client.query<{ table_name: string }>(
+      `SELECT v.table_name FROM layer l LEFT JOIN dataset_version v ON v.layer_id = l.id
+        WHERE l.id = $1 AND l.layer_group = 'uploads' FOR UPDATE OF l`,
+      [layerId],
+    );
+    if (!rows.length) throw notFound(`There is no uploaded dataset "${layerId}".`);
+    await client.query('DELETE FROM layer WHERE id = $1', [layerId]);
+    for (const r of rows) if (r.table_name) await client.query(`DROP TABLE IF EXISTS ${quote(r.table_name)}`);
+  },
+
+  /** Points the layer back at an earlier version's table, in the caller's transaction. */
+  async restore(client: pg.PoolClient, layerId: string, version: number): Promise<void> {
+    const { rows } = await client.query<{ table_name: string; geometry_type: string; fields: unknown }>(
+      `SELECT v.table_name, v.geometry_type, v.fields FROM dataset_version v JOIN layer l ON l.id = v.layer_id
+        WHERE v.layer_id = $1 AND v.version = $2 AND l.layer_group = 'uploads' FOR UPDATE OF l`,
+      [layerId, version],
+    );
+    if (!rows.length) throw notFound(`Dataset "${layerId}" has no version ${version}.`);
+    const v = rows[0];
+    await client.query(
+      `UPDATE layer SET source_table = $2, geometry_type = $3, fields = $4, data_version = data_version + 1, updated_at = now() WHERE id = $1`,
+      [layerId, v.table_name, v.geometry_type, JSON.stringify(v.fields)],
+    );
+    await client.query('UPDATE dataset_version SET is_current = false WHERE layer_id = $1 AND is_current', [layerId]);
+    await client.query('UPDATE dataset_version SET is_current = true WHERE layer_id = $1 AND version = $2', [layerId, version]);
+  },
+};

@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { GdalError, translateArgs, type DatasetInfo, type SourceLayerInfo, type TranslateOptions, type VectorBackend } from './types.js';
+
+const run = promisify(execFile);
+
+/** Messages GDAL printed on stderr, without its "Warning 1:" noise about file extensions. */
+function gdalMessage(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('->') && !/non conformant file extension|^FAILURE:$/.test(l))
+    .map((l) => l.replace(/ with the following drivers\.$/, '.'));
+  const errors = lines.filter((l) => /^(ERROR|Unable to open)/.test(l));
+  return (errors.length ? errors : lines).join(' ').replace(/^(ERROR \d+|FAILURE):\s*/g, '') || 'GDAL could not read it';
+}
+
+async function gdal(command: string, args: string[]): Promise<string> {
+  try {
+    const { stdout } = await run(command, args, { maxBuffer: 256 * 1024 * 1024, timeout: 30 * 60_000 });
+    return stdout;
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new GdalError(gdalMessage(e.stderr ?? e.message));
+  }
+}
+
+/**
+ * Parses the text of `ogrinfo -so -al -nomd -wkt_format WKT2_2019` (GDAL 3.6 has no `-json`).
+ * Each layer block starts with "Layer name:"; the CRS is the indented WKT after "Layer SRS WKT:";
+ * fields are the `name: Type (width.precision)` lines at the end of the block.
+ */
+export function parseOgrinfoText(text: string): DatasetInfo {
+  const driver = text.match(/using driver `([^']+)'/)?.[1] ?? 'unknown';
+  const layers: SourceLayerInfo[] = [];
+  for (const block of text.split(/^Layer name: /m).slice(1)) {
+    const lines = block.split('\n');
+    const layer: SourceLayerInfo = { name: lines[0].trim(), geometryType: 'Unknown', featureCount: -1, fields: [] };
+    let i = 1;
+    for (; i < lines.length; i++) {
+      const line = lines[i];
+      if (line.startsWith('Geometry: ')) layer.geometryType = line.slice(10).trim();
+      else if (line.startsWith('Feature Count: ')) layer.featureCount = Number(line.slice(15));
+      else if (line.startsWith('Layer SRS WKT:')) {
+        const wkt: string[] = [];
+        while (i + 1 < lines.length && (lines[i + 1].startsWith(' ') || /^[A-Z]+\[/.test(lines[i + 1]))) wkt.push(lines[++i]);
+        const text = wkt.join('\n').trim();
+        if (text && text !== '(unknown)') layer.wkt = text;
+      } else {
+        const field = line.match(/^(.+): (\w+(?:\(\w+\))?) \(\d+\.\d+\)(?: NOT NULL)?(?: DEFAULT .*)?$/);
+        if (field && !/^(FID Column|Geometry Column|Data axis)/.test(field[1])) {
+          const [, name, type] = field;
+          const sub = type.match(/^(\w+)\((\w+)\)$/);
+          layer.fields.push({ name, type: sub ? (sub[2] === 'Boolean' ? 'Boolean' : sub[1]) : type });
+        }
+      }
+    }
+    layers.push(layer);
+  }
+  return { driver, layers };
+}
+
+/** The machine's own GDAL (`ogrinfo`, `ogr2ogr` on the PATH): faster than WebAssembly. */
+export async function nativeBackend(): Promise<VectorBackend> {
+  const version = (await gdal('ogrinfo', ['--version'])).match(/GDAL (\d+\.\d+\.\d+)/)?.[1] ?? 'unknown';
+  return {
+    name: 'native',
+    version,
+    async info(path, openOptions = []) {
+      const oo = openOptions.flatMap((o) => ['-oo', o]);
+      const text = await gdal('ogrinfo', ['-ro', '-so', '-al', '-nomd', '-wkt_format', 'WKT2_2019', ...oo, path]);
+      return parseOgrinfoText(text);
+    },
+    async toGeoJson(path: string, layer: string, outPath: string, opts: TranslateOptions = {}) {
+      const oo = (opts.openOptions ?? []).flatMap((o) => ['-oo', o]);
+      await gdal('ogr2ogr', [...translateArgs(opts), ...oo, outPath, path, layer]);
+    },
+  };
+}

@@ -1,0 +1,196 @@
+import type pg from 'pg';
+import type { GeometryType, LayerField } from '../layers/types.js';
+import { badRequest, notFound } from '../plugins/errors.js';
+import { crsLabel, parseEpsg } from './crs.js';
+import type { PublishRequest, UploadField, UploadJob, UploadLayer } from './types.js';
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+const columnType: Record<string, string> = {
+  Integer: 'integer',
+  Integer64: 'double precision',
+  Real: 'double precision',
+  Boolean: 'boolean',
+  Date: 'date',
+  DateTime: 'timestamptz',
+};
+const castFn: Record<string, string> = {
+  Integer: 'upload_integer',
+  Integer64: 'upload_number',
+  Real: 'upload_number',
+  Boolean: 'upload_boolean',
+  Date: 'upload_date',
+  DateTime: 'upload_timestamp',
+};
+
+const palette = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#008080', '#9a6324', '#800000'];
+
+/** A default MapLibre style for a new uploaded layer, by geometry type. */
+export function defaultStyle(type: GeometryType, seed: string): Record<string, unknown> {
+  const color = palette[[...seed].reduce((a, c) => a + c.charCodeAt(0), 0) % palette.length];
+  if (type.endsWith('Point')) {
+    return { type: 'circle', paint: { 'circle-color': color, 'circle-radius': 5, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 } };
+  }
+  if (type.endsWith('LineString')) return { type: 'line', paint: { 'line-color': color, 'line-width': 2 } };
+  return { type: 'fill', paint: { 'fill-color': color, 'fill-opacity': 0.35, 'fill-outline-color': color } };
+}
+
+/** The source layer a publish request means: the named one, or the only one. */
+export function chooseLayer(job: UploadJob, name?: string): UploadLayer {
+  if (name) {
+    const layer = job.layers.find((l) => l.name === name);
+    if (!layer) throw badRequest(`The upload has no layer "${name}"; its layers are ${job.layers.map((l) => l.name).join(', ')}.`);
+    return layer;
+  }
+  if (job.layers.length !== 1) {
+    throw badRequest(`The upload holds ${job.layers.length} layers (${job.layers.map((l) => l.name).join(', ')}); say which one to publish with "layer".`);
+  }
+  return job.layers[0];
+}
+
+/**
+ * Checks a publish request against the analysed upload before any work starts, so that mistakes
+ * come back at once as 400 with the reason.
+ * @returns the layer, its CRS and the fields to keep
+ */
+export function checkPublishRequest(job: UploadJob, req: PublishRequest): { layer: UploadLayer; srid: number; fields: UploadField[] } {
+  const layer = chooseLayer(job, req.layer);
+  if (!layer.geometryType) throw badRequest(`${layer.name} has no features with a geometry; there is nothing to put on the map.`);
+  const chosen = parseEpsg(req.crs);
+  if (req.crs && !chosen) throw badRequest(`"${req.crs}" is not a CRS code; give one like EPSG:3059.`);
+  if (!chosen && layer.crsProblem) throw badRequest(layer.crsProblem);
+  const srid = chosen ?? layer.srid;
+  if (!srid) throw badRequest(`The CRS of ${layer.name} is unknown; choose one, e.g. EPSG:3059 (LKS-92 / Latvia TM).`);
+  let fields = layer.fields;
+  if (req.fields) {
+    const unknown = req.fields.filter((n) => !layer.fields.some((f) => f.name === n || f.sourceName === n));
+    if (unknown.length) {
+      throw badRequest(`${layer.name} has no field ${unknown.map((n) => `"${n}"`).join(', ')}; its fields are ${layer.fields.map((f) => f.sourceName).join(', ')}.`);
+    }
+    fields = layer.fields.filter((f) => req.fields!.includes(f.name) || req.fields!.includes(f.sourceName));
+  }
+  if (!req.title?.lv?.trim()) throw badRequest('Give the layer a Latvian title (title.lv).');
+  return { layer, srid, fields };
+}
+
+/** ASCII slug for layer ids: `Meža nogabali 2026` → `meza-nogabali-2026`. */
+function slug(text: string): string {
+  return (
+    text
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'dataset'
+  );
+}
+
+/** SQL turning a staged geometry into the published one: CRS, 2D, valid, one type. */
+function geometrySql(type: GeometryType, srid: number): string {
+  let g = `ST_SetSRID(geom, ${srid})`;
+  if (srid !== 3059) g = `ST_Transform(${g}, 3059)`;
+  g = `ST_Force2D(${g})`;
+  if (type.endsWith('Point')) g = `ST_CollectionExtract(${g}, 1)`;
+  else if (type.endsWith('LineString')) g = `ST_CollectionExtract(ST_MakeValid(ST_CurveToLine(${g})), 2)`;
+  else g = `ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(ST_CurveToLine(${g})), 3))`;
+  return type.startsWith('Multi') ? `ST_Multi(${g})` : g;
+}
+
+export interface PublishHooks {
+  /** Called inside the transaction before it commits; tests throw here to check nothing is left. */
+  beforeCommit?: (layerId: string) => Promise<void> | void;
+}
+
+/**
+ * Publishes a staged upload layer as a registry layer, all inside the caller's transaction: a new
+ * table for this version (integer `id`, `municipality_id`, `geom geometry(<type>, 3059)` with a
+ * GiST index), the `layer` row created or pointed at the new table, the version recorded, the
+ * staged rows removed. If anything throws, the caller rolls back and nothing of it remains.
+ * @returns the layer id and the feature count published
+ */
+export async function publishLayer(
+  client: pg.PoolClient,
+  job: UploadJob,
+  req: PublishRequest,
+  hooks: PublishHooks = {},
+): Promise<{ layerId: string; featureCount: number; version: number }> {
+  const { layer, srid, fields } = checkPublishRequest(job, req);
+  const type = layer.geometryType!;
+  const { rows: srs } = await client.query('SELECT 1 FROM spatial_ref_sys WHERE srid = $1', [srid]);
+  if (!srs.length) throw badRequest(`${crsLabel(srid)} is not known to the database; choose another CRS.`);
+  const { rows: munis } = await client.query<{ id: number }>('SELECT id FROM municipality ORDER BY is_demo DESC, id LIMIT 1');
+  if (!munis.length) throw badRequest('There is no municipality yet to publish the layer for.');
+  const municipalityId = munis[0].id;
+
+  let layerId: string;
+  let version: number;
+  if (req.replaceLayerId) {
+    const { rows } = await client.query<{ layer_group: string }>('SELECT layer_group FROM layer WHERE id = $1 FOR UPDATE', [req.replaceLayerId]);
+    if (!rows.length) throw notFound(`There is no layer "${req.replaceLayerId}" to replace.`);
+    if (rows[0].layer_group !== 'uploads') throw badRequest(`Layer "${req.replaceLayerId}" is not an uploaded dataset; only uploaded datasets can be replaced.`);
+    layerId = req.replaceLayerId;
+    const { rows: v } = await client.query<{ max: number | null }>('SELECT max(version) AS max FROM dataset_version WHERE layer_id = $1', [layerId]);
+    version = (v[0].max ?? 0) + 1;
+  } else {
+    const base = `upload-${slug(req.title.lv)}`.slice(0, 56);
+    const { rows } = await client.query<{ id: string }>(`SELECT id FROM layer WHERE id = $1 OR id LIKE $2`, [base, `${base}-%`]);
+    const taken = new Set(rows.map((r) => r.id));
+    layerId = base;
+    for (let n = 2; taken.has(layerId); n++) layerId = `${base}-${n}`;
+    version = 1;
+  }
+  const table = `upl_${layerId.replace(/^upload-/, '').replace(/-/g, '_')}`.slice(0, 50) + `_v${version}`;
+  const { rows: clash } = await client.query('SELECT 1 FROM pg_class WHERE relname = $1', [table]);
+  if (clash.length) throw new Error(`table ${table} already exists`);
+
+  const columns = fields.map((f) => `${quote(f.name)} ${columnType[f.ogrType] ?? 'text'}`);
+  await client.query(
+    `CREATE TABLE ${quote(table)} (
+       id integer PRIMARY KEY,
+       municipality_id integer NOT NULL REFERENCES municipality (id) ON DELETE CASCADE,
+       geom geometry(${type}, 3059) NOT NULL${columns.map((c) => `,\n       ${c}`).join('')}
+     )`,
+  );
+  const values = fields.map((f, i) => {
+    const raw = `properties->>$${i + 4}`;
+    return castFn[f.ogrType] ? `${castFn[f.ogrType]}(${raw})` : raw;
+  });
+  const inserted = await client.query(
+    `INSERT INTO ${quote(table)} (id, municipality_id, geom${fields.map((f) => `, ${quote(f.name)}`).join('')})
+     SELECT id, $3, g${values.map((_, i) => `, v${i}`).join('')} FROM (
+       SELECT feature_index + 1 AS id, ${geometrySql(type, srid)} AS g${values.map((v, i) => `, ${v} AS v${i}`).join('')}
+         FROM upload_feature WHERE job_id = $1 AND source_layer = $2 AND geom IS NOT NULL AND NOT ST_IsEmpty(geom)
+     ) s WHERE g IS NOT NULL AND NOT ST_IsEmpty(g)${type.startsWith('Multi') ? '' : ` AND GeometryType(g) = '${type.toUpperCase()}'`}`,
+    [job.id, layer.name, municipalityId, ...fields.map((f) => f.sourceName)],
+  );
+  const featureCount = inserted.rowCount ?? 0;
+  if (!featureCount) throw badRequest(`No feature of ${layer.name} has a usable geometry after reprojection and repair; nothing was published.`);
+  await client.query(`CREATE INDEX ${quote(`${table}_geom_gix`)} ON ${quote(table)} USING gist (geom)`);
+  await client.query(`ANALYZE ${quote(table)}`);
+
+  const layerFields: LayerField[] = fields.map((f) => ({ name: f.name, type: f.type, title: { lv: f.sourceName, en: f.sourceName } }));
+  const title = { lv: req.title.lv.trim(), ...(req.title.en?.trim() ? { en: req.title.en.trim() } : {}) };
+  if (req.replaceLayerId) {
+    await client.query(
+      `UPDATE layer SET source_table = $2, geometry_type = $3, fields = $4, title = $5,
+              data_version = data_version + 1, updated_at = now() WHERE id = $1`,
+      [layerId, table, type, JSON.stringify(layerFields), title],
+    );
+  } else {
+    await client.query(
+      `INSERT INTO layer (id, municipality_id, layer_group, title, description, source_table, geometry_type, fields, style, sort_order)
+       VALUES ($1, $2, 'uploads', $3, $4, $5, $6, $7, $8, 1000)`,
+      [layerId, municipalityId, title, { lv: `Augšupielādēts no ${job.fileName}`, en: `Uploaded from ${job.fileName}` }, table, type, JSON.stringify(layerFields), defaultStyle(type, layerId)],
+    );
+  }
+  await client.query('UPDATE dataset_version SET is_current = false WHERE layer_id = $1 AND is_current', [layerId]);
+  await client.query(
+    `INSERT INTO dataset_version (layer_id, version, table_name, job_id, file_name, feature_count, geometry_type, fields, source_crs, is_current)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true)`,
+    [layerId, version, table, job.id, job.fileName, featureCount, type, JSON.stringify(layerFields), `EPSG:${srid}`],
+  );
+  await client.query('DELETE FROM upload_feature WHERE job_id = $1', [job.id]);
+  await hooks.beforeCommit?.(layerId);
+  return { layerId, featureCount, version };
+}

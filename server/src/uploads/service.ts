@@ -1,0 +1,200 @@
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type pg from 'pg';
+import type { UploadConfig } from '../config.js';
+import { ImportError } from '../importers/importError.js';
+import { badRequest, notFound, UserError } from '../plugins/errors.js';
+import { analyseUpload } from './analyse.js';
+import { datasets } from './datasets.js';
+import { vectorBackend, type VectorBackend } from './gdal/index.js';
+import { jobRepository } from './jobRepository.js';
+import { checkPublishRequest, publishLayer, type PublishHooks } from './publish.js';
+import type { PublishRequest, UploadJob, UploadOptions } from './types.js';
+
+interface Logger {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** Runs `task` inside BEGIN … COMMIT on one client, rolling back on any error. */
+export async function inTransaction<T>(pool: pg.Pool, task: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await task(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * The upload pipeline: analysis and publishing run in the background, one job at a time, and
+ * record their progress in `upload_job`. The HTTP routes and the CLI both drive it.
+ */
+export class UploadService {
+  /** Test seams; never set in production. */
+  readonly hooks: PublishHooks = {};
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    readonly config: UploadConfig,
+    private readonly log: Logger,
+    private readonly onPublished: () => void = () => {},
+    private readonly backend: () => Promise<VectorBackend> = () => vectorBackend(),
+  ) {}
+
+  /** Marks jobs a stopped server left half-way as failed (call once at start). */
+  async recover(): Promise<number> {
+    await mkdir(this.config.dir, { recursive: true });
+    return jobRepository.failInterrupted(this.pool);
+  }
+
+  /** A job's directory for its spooled file. */
+  async newFilePath(fileName: string): Promise<string> {
+    const dir = path.join(this.config.dir, `${Date.now()}-${Math.random().toString(36).slice(2, 10)}`);
+    await mkdir(dir, { recursive: true });
+    const safe = path.basename(fileName).replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(-120) || 'upload';
+    return path.join(dir, safe);
+  }
+
+  /** Registers a spooled upload and starts analysing it; returns the job id. */
+  async submit(fileName: string, filePath: string, options: UploadOptions): Promise<string> {
+    const id = await jobRepository.create(this.pool, fileName, filePath, options);
+    this.enqueue(() => this.analyse(id));
+    return id;
+  }
+
+  get(id: string): Promise<UploadJob | undefined> {
+    return jobRepository.get(this.pool, id);
+  }
+
+  list(): Promise<UploadJob[]> {
+    return jobRepository.list(this.pool);
+  }
+
+  /** Resolves when every queued analysis and publish has finished (tests, CLI). */
+  async idle(): Promise<void> {
+    let current;
+    do {
+      current = this.queue;
+      await current;
+    } while (current !== this.queue);
+  }
+
+  /** Starts publishing an analysed upload; request mistakes are thrown at once as 400. */
+  async publish(id: string, req: PublishRequest): Promise<void> {
+    const job = await this.mustGet(id);
+    if (job.status !== 'ready') {
+      throw new UserError(409, `Upload ${id} is ${job.status}; only an upload that is ready (analysed) can be published.`);
+    }
+    checkPublishRequest(job, req);
+    if (req.replaceLayerId && !(await datasets.list(this.pool, req.replaceLayerId)).length) {
+      throw notFound(`There is no uploaded dataset "${req.replaceLayerId}" to replace.`);
+    }
+    await jobRepository.update(this.pool, id, { status: 'importing', progress: 0, publish: req });
+    this.enqueue(() => this.runPublish(id));
+  }
+
+  /** Puts a failed upload back: to `ready` when its analysis survived, else analyses it again. */
+  async retry(id: string): Promise<UploadJob> {
+    const job = await this.mustGet(id);
+    if (job.status !== 'failed') throw new UserError(409, `Upload ${id} is ${job.status}; only a failed upload can be retried.`);
+    const { rows } = await this.pool.query('SELECT 1 FROM upload_feature WHERE job_id = $1 LIMIT 1', [id]);
+    if (rows.length && job.layers.length) {
+      await jobRepository.update(this.pool, id, { status: 'ready', errors: job.errors.filter((e) => e.layer), publish: null });
+    } else if (job.filePath) {
+      await jobRepository.update(this.pool, id, { status: 'queued', progress: 0, errors: [], warnings: [] });
+      this.enqueue(() => this.analyse(id));
+    } else {
+      throw badRequest(`The file of upload ${id} is no longer on the server; upload it again.`);
+    }
+    return (await this.get(id))!;
+  }
+
+  async removeDataset(layerId: string): Promise<void> {
+    await inTransaction(this.pool, (client) => datasets.remove(client, layerId));
+    this.onPublished();
+  }
+
+  async restoreDataset(layerId: string, version: number): Promise<void> {
+    await inTransaction(this.pool, (client) => datasets.restore(client, layerId, version));
+    this.onPublished();
+  }
+
+  private async mustGet(id: string): Promise<UploadJob> {
+    const job = await this.get(id);
+    if (!job) throw notFound(`There is no upload ${id}.`);
+    return job;
+  }
+
+  private enqueue(task: () => Promise<void>) {
+    this.queue = this.queue.then(task).catch((err) => this.log.error({ err }, 'upload task failed'));
+  }
+
+  private async analyse(id: string): Promise<void> {
+    const job = await this.get(id);
+    if (!job?.filePath) return;
+    await jobRepository.update(this.pool, id, { status: 'analysing', progress: 0.05 });
+    try {
+      const backend = await this.backend();
+      const result = await analyseUpload(
+        {
+          pool: this.pool,
+          backend,
+          zipLimits: { maxTotalBytes: this.config.maxUnzippedBytes, maxEntries: this.config.maxZipEntries },
+          progress: (p) => jobRepository.update(this.pool, id, { progress: p }),
+        },
+        id,
+        job.filePath,
+        job.fileName,
+        job.options,
+      );
+      await jobRepository.update(this.pool, id, {
+        status: 'ready',
+        progress: 1,
+        format: result.format,
+        layers: result.layers,
+        warnings: result.warnings,
+        errors: result.errors,
+      });
+      this.log.info({ upload: id, format: result.format, backend: backend.name, layers: result.layers.length }, 'upload analysed');
+    } catch (err) {
+      const message = err instanceof ImportError ? err.message : 'The file could not be analysed because of a server error; it was logged.';
+      if (!(err instanceof ImportError)) this.log.error({ err, upload: id }, 'upload analysis failed');
+      await this.pool.query('DELETE FROM upload_feature WHERE job_id = $1', [id]);
+      await jobRepository.update(this.pool, id, { status: 'failed', progress: 1, errors: [{ message }], filePath: null });
+      await this.removeFile(job.filePath);
+    }
+  }
+
+  private async runPublish(id: string): Promise<void> {
+    const job = await this.get(id);
+    if (!job || job.status !== 'importing' || !job.publish) return;
+    try {
+      const result = await inTransaction(this.pool, async (client) => {
+        const published = await publishLayer(client, job, job.publish!, this.hooks);
+        await jobRepository.update(client, id, { status: 'done', progress: 1, layerId: published.layerId, filePath: null });
+        return published;
+      });
+      this.onPublished();
+      await this.removeFile(job.filePath);
+      this.log.info({ upload: id, ...result }, 'upload published');
+    } catch (err) {
+      const message = err instanceof UserError ? err.message : `Publishing failed and nothing was changed: ${(err as Error).message}`;
+      if (!(err instanceof UserError)) this.log.error({ err, upload: id }, 'upload publish failed');
+      await jobRepository.update(this.pool, id, { status: 'failed', errors: [...job.errors, { message }] });
+    }
+  }
+
+  private async removeFile(filePath: string | null) {
+    if (filePath && path.resolve(filePath).startsWith(path.resolve(this.config.dir) + path.sep)) {
+      await rm(path.dirname(filePath), { recursive: true, force: true });
+    }
+  }
+}

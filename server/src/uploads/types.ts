@@ -1,0 +1,73 @@
+import type { FieldType, GeometryType } from '../layers/types.js';
+
+export type UploadStatus = 'queued' | 'analysing' | 'ready' | 'importing' | 'done' | 'failed';
+
+export interface Problem {
+  message: string;
+  /** 0-based position of the feature in its source layer. */
+  featureIndex?: number;
+  /** The source layer it concerns, in multi-layer files. */
+  layer?: string;
+}
+
+export interface UploadField {
+  /** Column name in the published table (ASCII, sanitised). */
+  name: string;
+  /** The name in the file; becomes the field's title. */
+  sourceName: string;
+  type: FieldType;
+  /** OGR's type name, for the column type. */
+  ogrType: string;
+}
+
+/** One layer found in the upload, as the preview shows it. */
+export interface UploadLayer {
+  name: string;
+  /** The file inside the upload (relative path) and the layer name GDAL gave it. */
+  dataset: string;
+  sourceLayer: string;
+  /** Geometry type of the published layer (mixed single/multi promoted to Multi). */
+  geometryType: GeometryType | null;
+  featureCount: number;
+  /** `EPSG:nnnn` the coordinates are in, or null when it must be chosen. */
+  crs: string | null;
+  /** SRID of the staged geometries (0 when the CRS is unknown). */
+  srid: number;
+  fields: UploadField[];
+  encoding: string | null;
+  /** Set when the CRS is missing or does not place the data in Latvia; publishing needs `crs`. */
+  crsProblem?: string;
+  /** Extent of the staged geometries in their own coordinates. */
+  extent?: [number, number, number, number];
+}
+
+export interface UploadOptions {
+  crs?: string;
+  encoding?: string;
+  layer?: string;
+}
+
+export interface PublishRequest {
+  layer?: string;
+  title: { lv: string; en?: string };
+  fields?: string[];
+  crs?: string;
+  replaceLayerId?: string;
+}
+
+export interface UploadJob {
+  id: string;
+  status: UploadStatus;
+  progress: number;
+  fileName: string;
+  format: string | null;
+  options: UploadOptions;
+  layers: UploadLayer[];
+  warnings: Problem[];
+  errors: Problem[];
+  publish: PublishRequest | null;
+  filePath: string | null;
+  layerId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,297 @@
+import type { FastifyInstance } from 'fastify';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { rootDir } from '../../../server/src/config.js';
+import { describeEachDatabase } from '../../helpers/testApp.js';
+
+const fixtures = path.join(rootDir, 'tests/fixtures');
+const external = path.join(fixtures, 'external');
+const LATVIAN = 'ā č ē ģ ī ķ ļ ņ š ū ž';
+
+/** A multipart body with text fields first, then the file. */
+function multipart(fileName: string, data: Buffer, fields: Record<string, string> = {}) {
+  const boundary = `----gis${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  }
+  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`));
+  parts.push(data, Buffer.from(`\r\n--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+interface UploadView {
+  id: string;
+  status: string;
+  progress: number;
+  format: string | null;
+  layers: { name: string; geometryType: string | null; featureCount: number; crs: string | null; encoding: string | null; crsProblem?: string; fields: { name: string; sourceName: string; type: string }[] }[];
+  warnings: { message: string; featureIndex?: number }[];
+  errors: { message: string }[];
+  layerId?: string;
+}
+
+async function upload(app: FastifyInstance, file: string, fields: Record<string, string> = {}, name = path.basename(file)): Promise<UploadView> {
+  const res = await app.inject({ method: 'POST', url: '/api/uploads', ...multipart(name, readFileSync(file), fields) });
+  expect(res.statusCode, res.body).toBe(202);
+  await app.uploads.idle();
+  return (await app.inject({ method: 'GET', url: `/api/uploads/${res.json().id}` })).json();
+}
+
+async function publish(app: FastifyInstance, id: string, body: object): Promise<UploadView> {
+  const res = await app.inject({ method: 'POST', url: `/api/uploads/${id}/publish`, payload: body });
+  expect(res.statusCode, res.body).toBe(202);
+  await app.uploads.idle();
+  return (await app.inject({ method: 'GET', url: `/api/uploads/${id}` })).json();
+}
+
+async function traces(app: FastifyInstance) {
+  const layers = await app.pg.pool.query(`SELECT count(*)::int AS n FROM layer WHERE layer_group = 'uploads'`);
+  const tables = await app.pg.pool.query(`SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE 'upl\\_%'`);
+  const staged = await app.pg.pool.query('SELECT count(*)::int AS n FROM upload_feature');
+  return { layers: layers.rows[0].n, tables: tables.rows[0].n, staged: staged.rows[0].n };
+}
+
+describeEachDatabase(
+  'dataset uploads',
+  (ctx) => {
+    it('imports a GeoJSON in EPSG:3059 with Latvian text intact and serves it as tiles and OGC items', async () => {
+      const { app } = ctx();
+      const job = await upload(app, path.join(fixtures, 'uploads/punkti_lks92.geojson'));
+      expect(job.status, JSON.stringify(job.errors)).toBe('ready');
+      expect(job.format).toBe('GeoJSON');
+      expect(job.layers).toHaveLength(1);
+      expect(job.layers[0]).toMatchObject({ geometryType: 'Point', featureCount: 4, crs: 'EPSG:3059' });
+      expect(job.layers[0].fields).toContainEqual({ name: 'ipasnieks', sourceName: 'Īpašnieks', type: 'text' });
+      expect(job.warnings.some((w) => w.message.includes('Īpašnieks → ipasnieks'))).toBe(true);
+
+      const done = await publish(app, job.id, { title: { lv: 'Punkti ar garumzīmēm', en: 'Points' } });
+      expect(done.status, JSON.stringify(done.errors)).toBe('done');
+      const layerId = done.layerId!;
+      const catalog = (await app.inject({ url: '/api/layers' })).json();
+      expect(catalog.layers.find((l: { id: string }) => l.id === layerId)).toMatchObject({ group: 'uploads', featureCount: 4 });
+
+      const items = (await app.inject({ url: `/ogc/collections/${layerId}/items?limit=10` })).json();
+      expect(items.features).toHaveLength(4);
+      const names = items.features.map((f: { properties: { nosaukums: string } }) => f.properties.nosaukums);
+      expect(names).toContain(LATVIAN);
+      expect(names).toContain('Ābeļu iela');
+      // Mārupe is near 24.0 E, 56.9 N: the 3059 coordinates came out in the right place.
+      expect(items.features[0].geometry.coordinates[0]).toBeGreaterThan(23.9);
+      expect(items.features[0].geometry.coordinates[1]).toBeGreaterThan(56.7);
+
+      const [lon, lat] = items.features[0].geometry.coordinates as number[];
+      const x = Math.floor(((lon + 180) / 360) * 4096);
+      const y = Math.floor(((1 - Math.log(Math.tan((lat * Math.PI) / 180) + 1 / Math.cos((lat * Math.PI) / 180)) / Math.PI) / 2) * 4096);
+      const tile = await app.inject({ url: `/api/tiles/${layerId}/12/${x}/${y}.mvt` });
+      expect(tile.statusCode).toBe(200);
+      expect(tile.rawPayload.length).toBeGreaterThan(0);
+    });
+
+    it('reads a zipped Windows-1257 shapefile without .cpg, in a subfolder with upper-case extensions, as one layer per shapefile', async () => {
+      const { app } = ctx();
+      const job = await upload(app, path.join(fixtures, 'uploads/latvija_1257.zip'));
+      expect(job.status, JSON.stringify(job.errors)).toBe('ready');
+      expect(job.format).toBe('ESRI Shapefile');
+      const byName = Object.fromEntries(job.layers.map((l) => [l.name, l]));
+      expect(Object.keys(byName).sort()).toEqual(['PUNKTI', 'linijas']);
+      expect(byName.PUNKTI).toMatchObject({ encoding: 'Windows-1257', featureCount: 4, crs: 'EPSG:3059', geometryType: 'Point' });
+      expect(byName.linijas).toMatchObject({ encoding: 'UTF-8', featureCount: 2, geometryType: 'MultiLineString' });
+
+      await expect(app.inject({ method: 'POST', url: `/api/uploads/${job.id}/publish`, payload: { title: { lv: 'X' } } })).resolves.toMatchObject({ statusCode: 400 });
+      const done = await publish(app, job.id, { layer: 'PUNKTI', title: { lv: 'Punkti 1257' }, fields: ['Nosaukums', 'ipasnieks'] });
+      expect(done.status, JSON.stringify(done.errors)).toBe('done');
+      const items = (await app.inject({ url: `/ogc/collections/${done.layerId}/items` })).json();
+      expect(items.features.map((f: { properties: Record<string, string> }) => f.properties.ipasnieks)).toContain('Ā Č Ē Ģ Ī Ķ Ļ Ņ Š Ū Ž');
+      expect(Object.keys(items.features[0].properties).sort()).toEqual(['ipasnieks', 'nosaukums']);
+    });
+
+    it('imports a real Mārupe GeoPackage with no file extension in EPSG:25884 and stores it in EPSG:3059', async () => {
+      const { app } = ctx();
+      const job = await upload(app, path.join(external, 'latvia-marupe-jaunmarupe/Forestry2_Jaunmarupe_12062026'));
+      expect(job.status, JSON.stringify(job.errors)).toBe('ready');
+      expect(job.format).toBe('GPKG');
+      expect(job.layers[0]).toMatchObject({ crs: 'EPSG:25884', featureCount: 197, geometryType: 'MultiPolygon' });
+      expect(job.errors).toEqual([]);
+      const done = await publish(app, job.id, { title: { lv: 'Meža nogabali' } });
+      expect(done.status, JSON.stringify(done.errors)).toBe('done');
+      const layer = (await app.layers.get(done.layerId!))!;
+      const { rows } = await app.pg.pool.query(`SELECT count(*)::int AS n, max(ST_YMax(geom)) AS ymax, bool_and(ST_IsValid(geom)) AS valid FROM ${layer.sql.table}`);
+      expect(rows[0]).toMatchObject({ n: 197, valid: true });
+      expect(rows[0].ymax).toBeLessThan(400_000); // LKS-92 northing, not TM Baltic93's 6.3 M
+      const { rows: text } = await app.pg.pool.query(`SELECT count(*)::int AS n FROM ${layer.sql.table} WHERE meznieciba = 'Tīreļu'`);
+      expect(text[0].n).toBeGreaterThan(0);
+    });
+
+    it('says which CRS places the data in Latvia when the declared one does not (3059 vs 25884)', async () => {
+      const { app } = ctx();
+      const job = await upload(app, path.join(external, 'latvia-marupe-jaunmarupe/Forestry2_Jaunmarupe_12062026'), { crs: 'EPSG:3059' }, 'forestry.gpkg');
+      expect(job.status).toBe('ready');
+      expect(job.errors[0].message).toMatch(/not in Latvia when read as EPSG:3059.*EPSG:25884.*6 000 000 m/);
+      const res = await app.inject({ method: 'POST', url: `/api/uploads/${job.id}/publish`, payload: { title: { lv: 'X' } } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().message).toMatch(/EPSG:25884/);
+    });
+
+    it('asks for a CRS when a shapefile has no .prj, and publishes with the one chosen', async () => {
+      const { app } = ctx();
+      const job = await upload(app, path.join(fixtures, 'uploads/bez_prj.zip'));
+      expect(job.status).toBe('ready');
+      expect(job.layers[0].crs).toBeNull();
+      expect(job.errors[0].message).toMatch(/no CRS \(no \.prj file\).*EPSG:3059/);
+      const refused = await app.inject({ method: 'POST', url: `/api/uploads/${job.id}/publish`, payload: { title: { lv: 'Bez prj' } } });
+      expect(refused.statusCode).toBe(400);
+      const done = await publish(app, job.id, { title: { lv: 'Bez prj' }, crs: 'EPSG:3059' });
+      expect(done.status, JSON.stringify(done.errors)).toBe('done');
+    });
+
+    it('lists every vector layer of a multi-layer GeoPackage (2D/3D, SRS 0/4326/32631) and drops Z with a warning', async () => {
+      const { app } = ctx();
+      const job = await upload(app, path.join(external, 'ngageoint-geopackage-js/gdal_sample.gpkg'));
+      expect(job.status, JSON.stringify(job.errors)).toBe('ready');
+      expect(job.layers.length).toBeGreaterThanOrEqual(14);
+      expect(job.warnings.some((w) => /Z \(height\).*dropped/.test(w.message))).toBe(true);
+      expect(job.layers.find((l) => l.name === 'polygon2d')?.crs).toBe('EPSG:32631');
+    });
+
+    it('refuses GeoPackages without a vector layer and leaves no trace', async () => {
+      const { app } = ctx();
+      const before = await traces(app);
+      for (const file of ['attributes.gpkg', 'test.gpkg']) {
+        const job = await upload(app, path.join(external, 'ngageoint-geopackage-js', file));
+        expect(job.status, file).toBe('failed');
+        expect(job.errors[0].message, file).toMatch(/no vector layer/);
+      }
+      expect(await traces(app)).toEqual(before);
+    });
+
+    it('imports every geojsonhint good/ file and refuses every bad/ one with a message naming the problem', async () => {
+      const { app } = ctx();
+      const before = await traces(app);
+      const good = path.join(external, 'mapbox-geojsonhint/good');
+      for (const f of readdirSync(good)) {
+        const job = await upload(app, path.join(good, f));
+        expect(job.status, `${f}: ${JSON.stringify(job.errors)}`).toBe('ready');
+      }
+      // Winding order and precision are warnings only; duplicate keys vanish in any JSON parser.
+      const acceptable = ['bad-polygon-interiorring-rhr.geojson', 'polygon_winding_order.geojson', 'excessive_precision_truncated.geojson', 'bad-duplicate-properties.geojson'];
+      const bad = path.join(external, 'mapbox-geojsonhint/bad');
+      for (const f of readdirSync(bad).filter((f) => !acceptable.includes(f))) {
+        const job = await upload(app, path.join(bad, f));
+        expect(job.status, f).toBe('failed');
+        expect(job.errors[0].message.length, f).toBeGreaterThan(20);
+      }
+      const rhr = await upload(app, path.join(bad, 'polygon_winding_order.geojson'));
+      expect(rhr.status).toBe('ready');
+      expect(rhr.warnings[0].message).toMatch(/right-hand rule/);
+      const after = await traces(app);
+      expect(after.layers).toBe(before.layers);
+      expect(after.tables).toBe(before.tables);
+      expect((await app.inject({ url: '/api/uploads/' + 'not-a-uuid' })).statusCode).toBe(400);
+    });
+
+    it('reads KML with ExtendedData', async () => {
+      const { app } = ctx();
+      const job = await upload(app, path.join(external, 'mapbox-togeojson/extended_data.kml'));
+      expect(job.status, JSON.stringify(job.errors)).toBe('ready');
+      expect(job.format).toMatch(/KML/);
+      expect(job.layers[0].featureCount).toBeGreaterThan(0);
+    });
+
+    it('replaces an uploaded layer with a new version in one go and restores the previous one', async () => {
+      const { app } = ctx();
+      const first = await publish(app, (await upload(app, path.join(fixtures, 'uploads/punkti_lks92.geojson'))).id, { title: { lv: 'Versijas' } });
+      const layerId = first.layerId!;
+      const second = await upload(app, path.join(fixtures, 'uploads/latvija_1257.zip'), { layer: 'linijas' });
+      expect(second.layers.map((l) => l.name)).toEqual(['linijas']);
+      const replaced = await publish(app, second.id, { title: { lv: 'Versijas' }, replaceLayerId: layerId });
+      expect(replaced.status, JSON.stringify(replaced.errors)).toBe('done');
+      expect(replaced.layerId).toBe(layerId);
+      expect((await app.inject({ url: `/ogc/collections/${layerId}/items` })).json().features).toHaveLength(2);
+
+      const list = (await app.inject({ url: '/api/datasets' })).json();
+      const dataset = list.datasets.find((d: { layerId: string }) => d.layerId === layerId);
+      expect(dataset).toMatchObject({ currentVersion: 2, geometryType: 'MultiLineString' });
+      expect(dataset.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+
+      const restored = await app.inject({ method: 'POST', url: `/api/datasets/${layerId}/restore`, payload: { version: 1 } });
+      expect(restored.statusCode, restored.body).toBe(200);
+      expect(restored.json()).toMatchObject({ currentVersion: 1, geometryType: 'Point' });
+      expect((await app.inject({ url: `/ogc/collections/${layerId}/items` })).json().features).toHaveLength(4);
+
+      const deleted = await app.inject({ method: 'DELETE', url: `/api/datasets/${layerId}` });
+      expect(deleted.statusCode).toBe(204);
+      expect((await app.inject({ url: `/ogc/collections/${layerId}` })).statusCode).toBe(404);
+      const { rows } = await app.pg.pool.query(`SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE 'upl\\_versijas%'`);
+      expect(rows[0].n).toBe(0);
+    });
+
+    it('leaves existing layers exactly as they were when publishing fails mid-import', async () => {
+      const { app } = ctx();
+      const first = await publish(app, (await upload(app, path.join(fixtures, 'uploads/punkti_lks92.geojson'))).id, { title: { lv: 'Nemainīgs' } });
+      const layerId = first.layerId!;
+      const before = await traces(app);
+      const layerRow = (await app.pg.pool.query('SELECT source_table, data_version, fields FROM layer WHERE id = $1', [layerId])).rows[0];
+      const second = await upload(app, path.join(fixtures, 'uploads/latvija_1257.zip'), { layer: 'linijas' });
+      app.uploads.hooks.beforeCommit = () => {
+        throw new Error('injected failure');
+      };
+      try {
+        const failed = await publish(app, second.id, { title: { lv: 'Nemainīgs' }, replaceLayerId: layerId });
+        expect(failed.status).toBe('failed');
+        expect(failed.errors.at(-1)!.message).toMatch(/nothing was changed/);
+      } finally {
+        delete app.uploads.hooks.beforeCommit;
+      }
+      expect((await app.pg.pool.query('SELECT source_table, data_version, fields FROM layer WHERE id = $1', [layerId])).rows[0]).toEqual(layerRow);
+      const after = await traces(app);
+      expect(after.tables).toBe(before.tables);
+      expect(after.layers).toBe(before.layers);
+      // The analysis survived: a retry makes it publishable again.
+      const retried = await app.inject({ method: 'POST', url: `/api/uploads/${second.id}/retry` });
+      expect(retried.json().status).toBe('ready');
+      const done = await publish(app, second.id, { title: { lv: 'Nemainīgs' }, replaceLayerId: layerId });
+      expect(done.status).toBe('done');
+    });
+
+    it('answers 413 naming the limit for a file over the upload size limit', async () => {
+      const { app } = ctx();
+      const res = await app.inject({ method: 'POST', url: '/api/uploads', ...multipart('big.geojson', Buffer.alloc(3 * 1024 * 1024, 32)) });
+      expect(res.statusCode).toBe(413);
+      expect(res.json().message).toMatch(/upload limit of 2 MB/);
+    });
+
+    it('refuses zip bombs and archive entries that climb out of the archive', async () => {
+      const { app } = ctx();
+      const bomb = await upload(app, path.join(fixtures, 'uploads/zip_bomb.zip'));
+      expect(bomb.status).toBe('failed');
+      expect(bomb.errors[0].message).toMatch(/unpacks to more than 16 MB/);
+      const traversal = await upload(app, path.join(fixtures, 'uploads/path_traversal.zip'));
+      expect(traversal.status).toBe('failed');
+      expect(traversal.errors[0].message).toMatch(/points outside the archive/);
+    });
+
+    it('marks a job a restart interrupted as failed, with a message', async () => {
+      const { app } = ctx();
+      const { rows } = await app.pg.pool.query(`INSERT INTO upload_job (file_name, status) VALUES ('katrs.zip', 'importing') RETURNING id`);
+      expect(await app.uploads.recover()).toBeGreaterThanOrEqual(1);
+      const job = (await app.inject({ url: `/api/uploads/${rows[0].id}` })).json();
+      expect(job.status).toBe('failed');
+      expect(job.errors[0].message).toMatch(/server stopped.*Retry/);
+    });
+
+    it('is closed outside the demo mode until accounts exist', async () => {
+      const { app, kind } = ctx();
+      const saved = app.config.uploads.open;
+      app.config.uploads.open = false;
+      try {
+        const res = await app.inject({ url: '/api/uploads' });
+        expect(res.statusCode).toBe(kind === 'embedded' ? 200 : 403);
+      } finally {
+        app.config.uploads.open = saved;
+      }
+    });
+  },
+  { env: { UPLOAD_MAX_MB: '2', UPLOAD_MAX_UNZIPPED_MB: '16', UPLOADS_OPEN: 'true' } },
+);
