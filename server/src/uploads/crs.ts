@@ -53,7 +53,7 @@ export function epsgFromWkt(wkt: string): number | undefined {
   if (projected) {
     if (/LKS[\s_-]?2020/i.test(name)) return 10306;
     if (/LKS[\s_-]?(19)?92|Latvia/i.test(name)) return 3059;
-    if (/Baltic[\s_-]?93/i.test(name)) return 25884;
+    if (/Baltic[\s_-]?(19)?93/i.test(name)) return 25884;
     if (/Pseudo[\s_-]?Mercator|Web[\s_-]?Mercator|Mercator_Auxiliary_Sphere/i.test(name)) return 3857;
     if (/LAEA|Lambert_Azimuthal/i.test(name) && /ETRS/i.test(name)) return 3035;
     return undefined;
