@@ -2,7 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { deleteSession, loadSession, type NewSession } from '../auth/repository.js';
+import { deleteExpiredSessions, deleteSession, loadSession, type NewSession } from '../auth/repository.js';
 import { hasRole, type Role, type SessionUser } from '../auth/roles.js';
 import { isTokenShaped, sameSecret } from '../auth/tokens.js';
 import { forbidden, UserError } from './errors.js';
@@ -89,6 +89,13 @@ export default fp(
       },
     };
     app.decorate('auth', service);
+
+    // Expired sessions are refused on read; this only keeps the table small.
+    const sweep = setInterval(() => {
+      deleteExpiredSessions(app.pg.pool).catch((err) => app.log.warn({ err }, 'removing expired sessions failed'));
+    }, 3600_000);
+    sweep.unref();
+    app.addHook('onClose', async () => clearInterval(sweep));
 
     app.addHook('onRequest', async (request) => {
       if (!SIGNED_PATHS.test(request.url)) return;
