@@ -26,6 +26,7 @@ import uploadRoutes from './routes/uploads/index.js';
 import datasetRoutes from './routes/datasets/index.js';
 import authRoutes from './routes/auth/index.js';
 import auditRoutes from './routes/audit/index.js';
+import adminRoutes from './routes/admin/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -73,6 +74,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { prefix: '/api/health' });
   await app.register(authRoutes, { prefix: '/api/auth' });
   await app.register(auditRoutes, { prefix: '/api/audit' });
+  await app.register(adminRoutes, { prefix: '/api/admin' });
   await app.register(layerRoutes, { prefix: '/api/layers' });
   await app.register(tileRoutes, { prefix: '/api/tiles' });
   await app.register(featureRoutes, { prefix: '/api/layers' });
