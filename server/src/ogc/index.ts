@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { layerStats } from '../layers/layerStats.js';
 import type { ResolvedLayer } from '../layers/registry.js';
-import { assertRecordsReadable, readIsAudited, recordView } from '../access/layerAccess.js';
+import { assertRecordsReadable, mayReadRecords, readIsAudited, recordView } from '../access/layerAccess.js';
 import { notFound } from '../plugins/errors.js';
 import { baseUrl } from '../routes/layers/index.js';
 import { ErrorBody } from '../routes/layers/schemas.js';
@@ -129,8 +129,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const base = baseUrl(request);
       const lang = negotiateLanguage(request, reply);
       const collections = [];
-      // One at a time: the embedded database serves a single connection.
+      // One at a time: the embedded database serves a single connection. A restricted layer is
+      // listed only to those who may read it: GIS clients read a page of every listed collection,
+      // and a 403 there fails a whole ogrinfo or ogr2ogr run. Its own URL still describes it.
       for (const layer of await app.layers.list()) {
+        if (!mayReadRecords(request.user, layer)) continue;
         collections.push(describeCollection(layer, await layerStats(app.pg.pool, layer), base, lang));
       }
       return {

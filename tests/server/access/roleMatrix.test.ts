@@ -36,6 +36,12 @@ describeEachDatabase(
 
     const get = (who: Who, url: string) => ctx().app.inject({ method: 'GET', url, headers: sessions.get(who) ? { cookie: sessions.get(who)!.cookie } : {} });
 
+    it.each(everyone)('OGC collection list, as %s: the restricted layer is listed only to those who may read it', async (who) => {
+      const ids = (await get(who, '/ogc/collections')).json().collections.map((c: { id: string }) => c.id);
+      expect(ids.includes(sites)).toBe(authorised.has(who));
+      expect(ids).toContain(transfers);
+    });
+
     it.each(everyone)('restricted layer records, as %s: only editors and admins of its municipality', async (who) => {
       const urls = [
         `/ogc/collections/${sites}/items`,

@@ -61,7 +61,14 @@ describeEachDatabase('OGC API – Features: landing, conformance, collections', 
     expect(items.type).toBe('application/geo+json');
   });
 
-  it('lists the restricted accommodation layer with a personal-data note', async () => {
+  it('leaves the restricted accommodation layer out of the list for anonymous clients', async () => {
+    const res = await ctx().app.inject('/ogc/collections');
+    const ids = res.json().collections.map((c: any) => c.id);
+    expect(ids).toContain('testa-street-transfers');
+    expect(ids).not.toContain('testa-accommodation-sites');
+  });
+
+  it('still describes the restricted accommodation layer at its own URL, with a personal-data note', async () => {
     const res = await ctx().app.inject('/ogc/collections/testa-accommodation-sites');
     expect(res.statusCode).toBe(200);
     expect(res.json().restricted).toBe(true);
