@@ -1,5 +1,6 @@
 import fastifyPostgres from '@fastify/postgres';
 import fp from 'fastify-plugin';
+import type pg from 'pg';
 import path from 'node:path';
 import { rootDir } from '../config.js';
 import { detectCapabilities, type DatabaseCapabilities, type DatabaseMode, type DatabaseProfile } from '../db/database.js';
@@ -24,14 +25,14 @@ export const migrationsDir = path.join(rootDir, 'sql/migrations');
  */
 export default fp<{ profile: DatabaseProfile; migrate?: boolean }>(
   async (app, { profile, migrate = true }) => {
+    const { connectSql } = profile;
     await app.register(fastifyPostgres, {
       connectionString: profile.connectionString,
       max: profile.poolSize,
       idleTimeoutMillis: profile.idleTimeoutMillis,
+      // Awaited by the pool before the new connection is handed out.
+      ...(connectSql ? { onConnect: async (client: pg.ClientBase) => void (await client.query(connectSql)) } : {}),
     });
-    const { connectSql } = profile;
-    // Queued on the new client before any other query, so it runs first.
-    if (connectSql) app.pg.pool.on('connect', (client) => void client.query(connectSql).catch(() => {}));
     if (migrate) {
       const client = await app.pg.connect();
       try {
