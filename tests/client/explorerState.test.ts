@@ -40,3 +40,32 @@ describe('Explorer state', () => {
     expect(sewer()).toEqual(['m-sewer-mains', 'm-sewer-connections']);
   });
 });
+
+describe('Explorer state after a new catalog', () => {
+  it('keeps what the user set, adds new layers and shows a layer asked for on top', () => {
+    const explorer = new Explorer();
+    explorer.setCatalog(catalog);
+    explorer.setVisible('m-schools', true);
+    explorer.layerState['m-schools'].opacity = 0.5;
+    const upload = layer('upload-punkti', 'uploads', 'circle');
+    explorer.mergeCatalog([...catalog.filter((l) => l.id !== 'm-street-transfers'), upload], ['upload-punkti']);
+    expect(explorer.order[0]).toBe('upload-punkti');
+    expect(explorer.visibleIds).toContain('upload-punkti');
+    expect(explorer.layerState['m-schools']).toEqual({ visible: true, opacity: 0.5 });
+    expect(explorer.order).not.toContain('m-street-transfers');
+  });
+
+  it('unlocks restricted layers for an editor of their municipality and locks them again on sign-out', () => {
+    const explorer = new Explorer();
+    explorer.setCatalog(catalog);
+    const sites = explorer.layer('m-accommodation-sites')!;
+    expect(explorer.readable(sites)).toBe(false);
+    explorer.user = { id: 1, email: 'e@x.lv', name: 'E', language: 'lv', memberships: [{ municipalityId: 1, municipalityCode: 'm', role: 'editor' }] };
+    explorer.mergeCatalog(catalog);
+    explorer.setVisible('m-accommodation-sites', true);
+    expect(explorer.visibleIds).toContain('m-accommodation-sites');
+    explorer.user = null;
+    explorer.mergeCatalog(catalog);
+    expect(explorer.visibleIds).not.toContain('m-accommodation-sites');
+  });
+});

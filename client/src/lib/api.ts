@@ -196,3 +196,216 @@ export async function probeTile(url: string, opts: Options = {}): Promise<string
   if (!response.ok) return `http-${response.status}`;
   return response.headers.get('x-tile-status') ?? 'ok';
 }
+
+// ---- Accounts (docs/accounts.md) -------------------------------------------------------------
+
+export type Role = 'viewer' | 'official' | 'editor' | 'admin';
+
+export interface Membership {
+  municipalityId: number;
+  municipalityCode: string;
+  role: Role;
+}
+
+export interface SessionUser {
+  id: number;
+  email: string;
+  name: string;
+  language: 'lv' | 'en' | 'uk';
+  /** Administrator of every municipality; older servers leave it out. */
+  platformAdmin?: boolean;
+  memberships: Membership[];
+}
+
+interface SessionAnswer {
+  user: SessionUser;
+  csrfToken: string;
+}
+
+/**
+ * The session's CSRF token, kept in memory only (never in storage a script on another page could
+ * read); sent as X-CSRF-Token on every request that changes data.
+ */
+let csrfToken: string | null = null;
+
+const csrfHeaders = (): Record<string, string> => (csrfToken ? { 'x-csrf-token': csrfToken } : {});
+
+async function failure(response: Response, url: string): Promise<ApiError> {
+  const body = await response.json().catch(() => null);
+  return new ApiError(body?.message ?? `${url.split('?')[0]} answered ${response.status}`, response.status);
+}
+
+/** POST/DELETE with a JSON body (or none) and the CSRF token; the JSON answer, or undefined for 204. */
+async function send<T>(method: 'POST' | 'DELETE', url: string, body: unknown, { signal }: Options = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...csrfHeaders() };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(url, { method, signal, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!response.ok) throw await failure(response, url);
+  if (response.status === 204) return undefined as T;
+  return (await response.json().catch(() => undefined)) as T;
+}
+
+/**
+ * Who is signed in: the user, null when nobody is (401), or `'unavailable'` when the server has no
+ * accounts (404), so the UI can hide the sign-in control.
+ */
+export async function fetchSession(opts: Options = {}): Promise<SessionUser | null | 'unavailable'> {
+  try {
+    const answer = await getJson<SessionAnswer>('/api/auth/me', opts);
+    csrfToken = answer.csrfToken;
+    return answer.user;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      csrfToken = null;
+      return null;
+    }
+    if (err instanceof ApiError && err.status === 404) return 'unavailable';
+    throw err;
+  }
+}
+
+/** Signs in; the server sets the httpOnly session cookie and this keeps its CSRF token. */
+export async function signIn(email: string, password: string, opts: Options = {}): Promise<SessionUser> {
+  const answer = await send<SessionAnswer>('POST', '/api/auth/login', { email, password }, opts);
+  csrfToken = answer.csrfToken;
+  return answer.user;
+}
+
+export async function signOut(opts: Options = {}): Promise<void> {
+  try {
+    await send<void>('POST', '/api/auth/logout', undefined, opts);
+  } finally {
+    csrfToken = null;
+  }
+}
+
+// ---- Dataset uploads (issue 4) ---------------------------------------------------------------
+
+export type UploadStatus = 'queued' | 'analysing' | 'ready' | 'importing' | 'done' | 'failed';
+
+export interface UploadProblem {
+  message: string;
+  /** 0-based position of the feature in its source layer. */
+  featureIndex?: number;
+  layer?: string;
+}
+
+export interface UploadField {
+  /** Column name the published layer gets. */
+  name: string;
+  /** The field name in the file. */
+  sourceName: string;
+  type: FieldType;
+}
+
+export interface UploadLayer {
+  name: string;
+  dataset?: string;
+  geometryType: string | null;
+  featureCount: number;
+  /** `EPSG:nnnn`, or null when it must be chosen. */
+  crs: string | null;
+  /** Set when the CRS is missing or puts the data outside Latvia. */
+  crsProblem?: string;
+  fields: UploadField[];
+  encoding: string | null;
+}
+
+export interface Upload {
+  id: string;
+  status: UploadStatus;
+  /** 0–1. */
+  progress: number;
+  fileName: string;
+  format: string | null;
+  layers: UploadLayer[];
+  warnings: UploadProblem[];
+  errors: UploadProblem[];
+  layerId?: string;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export interface UploadOptions {
+  crs?: string;
+  encoding?: string;
+  layer?: string;
+}
+
+export interface PublishRequest {
+  layer?: string;
+  title: { lv: string; en?: string };
+  fields?: string[];
+  crs?: string;
+  replaceLayerId?: string;
+}
+
+export interface DatasetVersion {
+  version: number;
+  fileName: string;
+  featureCount: number;
+  geometryType: string;
+  sourceCrs: string | null;
+  current: boolean;
+  createdAt: string;
+}
+
+export interface Dataset {
+  layerId: string;
+  title: LocalizedText;
+  geometryType: string;
+  currentVersion: number | null;
+  versions: DatasetVersion[];
+}
+
+/**
+ * Sends a file as multipart/form-data (options first, as the server reads them before the file)
+ * with XMLHttpRequest, whose upload events give real byte progress (fetch has none for bodies).
+ * @param onProgress called with 0–1 as bytes leave the browser
+ * @returns the id of the upload job
+ */
+export function uploadFile(file: File, options: UploadOptions, onProgress: (fraction: number) => void, { signal }: Options = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(options)) if (value) form.append(name, value);
+    form.append('file', file, file.name);
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/uploads');
+    xhr.setRequestHeader('accept', 'application/json');
+    for (const [name, value] of Object.entries(csrfHeaders())) xhr.setRequestHeader(name, value);
+    xhr.responseType = 'json';
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      const body = xhr.response as { id?: string; message?: string } | null;
+      if (xhr.status >= 200 && xhr.status < 300 && body?.id) {
+        onProgress(1);
+        resolve(body.id);
+      } else {
+        reject(new ApiError(body?.message ?? `/api/uploads answered ${xhr.status}`, xhr.status));
+      }
+    };
+    xhr.onerror = () => reject(new ApiError('the upload was interrupted (network error)', 0));
+    const abort = () => xhr.abort();
+    xhr.onabort = () => reject(new DOMException('upload aborted', 'AbortError'));
+    signal?.addEventListener('abort', abort, { once: true });
+    xhr.onloadend = () => signal?.removeEventListener('abort', abort);
+    xhr.send(form);
+  });
+}
+
+const uploadPath = (id: string) => `/api/uploads/${encodeURIComponent(id)}`;
+const datasetPath = (layerId: string) => `/api/datasets/${encodeURIComponent(layerId)}`;
+
+export const fetchUpload = (id: string, opts: Options = {}) => getJson<Upload>(uploadPath(id), opts);
+
+export const publishUpload = (id: string, request: PublishRequest, opts: Options = {}) =>
+  send<{ id: string }>('POST', `${uploadPath(id)}/publish`, request, opts);
+
+export const fetchDatasets = async (opts: Options = {}) => (await getJson<{ datasets: Dataset[] }>('/api/datasets', opts)).datasets;
+
+export const deleteDataset = (layerId: string, opts: Options = {}) => send<void>('DELETE', datasetPath(layerId), undefined, opts);
+
+export const restoreDataset = (layerId: string, version: number, opts: Options = {}) =>
+  send<Dataset>('POST', `${datasetPath(layerId)}/restore`, { version }, opts);

@@ -1,5 +1,6 @@
 import { getContext, setContext } from 'svelte';
-import type { BasemapCatalog, Layer } from './api';
+import type { BasemapCatalog, Layer, SessionUser } from './api';
+import { mayReadLayer } from './auth/roles';
 import type { MessageKey, MessageParams } from './i18n/messages';
 import type { BasemapOption } from './map/basemaps';
 import type { MeasureMode } from './measure/measure';
@@ -29,6 +30,9 @@ export const layerGroups = ['reference', 'sewer', 'streets', 'accommodation', 'u
 const shownByDefault = (layer: Layer) =>
   !layer.restricted && (layer.group === 'sewer' || layer.group === 'streets' || /-(parishes|villages)$/.test(layer.id));
 
+/** Points over lines over polygons reads best; the catalog's order breaks ties. */
+const rank = (l: Layer) => (l.style.type === 'circle' ? 0 : l.style.type === 'line' ? 1 : 2);
+
 let noticeId = 0;
 
 /** Everything the explorer's components share: catalog, what is shown, selection and tools. */
@@ -47,17 +51,17 @@ export class Explorer {
   measureMode = $state<MeasureMode | null>(null);
   drawerOpen = $state(false);
   notices = $state<Notice[]>([]);
+  /** The signed-in user (null: anonymous); decides which restricted layers are readable. */
+  user = $state.raw<SessionUser | null>(null);
 
   /** Takes the catalog; `visible` (from a permalink) overrides the default visibility. */
   setCatalog(layers: Layer[], visible?: string[]) {
     this.layers = layers;
     const state: Record<string, LayerState> = {};
     for (const layer of layers) {
-      state[layer.id] = { visible: visible ? !layer.restricted && visible.includes(layer.id) : shownByDefault(layer), opacity: 1 };
+      state[layer.id] = { visible: visible ? this.readable(layer) && visible.includes(layer.id) : shownByDefault(layer), opacity: 1 };
     }
     this.layerState = state;
-    // Points over lines over polygons reads best; the catalog's order breaks ties.
-    const rank = (l: Layer) => (l.style.type === 'circle' ? 0 : l.style.type === 'line' ? 1 : 2);
     const ordered = [...layers].sort((a, b) => rank(a) - rank(b));
     if (visible) {
       // The permalink lists visible layers topmost first; keep that order among them.
@@ -65,6 +69,39 @@ export class Explorer {
       ordered.sort((a, b) => index(a.id) - index(b.id));
     }
     this.order = ordered.map((l) => l.id);
+  }
+
+  /**
+   * Takes a fresh catalog (after sign-in, sign-out or a publish) and keeps what the user set: the
+   * visibility, opacity and order of layers still in it. New layers take their default place;
+   * `show` ids are made visible and put on top of their group.
+   */
+  mergeCatalog(layers: Layer[], show: string[] = []) {
+    const previous = this.layerState;
+    const state: Record<string, LayerState> = {};
+    for (const layer of layers) {
+      const kept = previous[layer.id];
+      const visible = (kept ? kept.visible : shownByDefault(layer)) || show.includes(layer.id);
+      state[layer.id] = { visible: visible && this.readable(layer), opacity: kept?.opacity ?? 1 };
+    }
+    const ids = new Set(layers.map((l) => l.id));
+    const order = this.order.filter((id) => ids.has(id) && !show.includes(id));
+    const byId = new Map(layers.map((l) => [l.id, l]));
+    // Shown layers go first, then new ones above the first kept layer that draws under them.
+    const added = [...layers.filter((l) => show.includes(l.id)), ...layers.filter((l) => !previous[l.id] && !show.includes(l.id)).sort((a, b) => rank(a) - rank(b))];
+    for (const layer of added) {
+      const at = show.includes(layer.id) ? 0 : order.findIndex((id) => rank(byId.get(id)!) >= rank(layer));
+      order.splice(at < 0 ? order.length : at, 0, layer.id);
+    }
+    this.layers = layers;
+    this.layerState = state;
+    this.order = order;
+    if (this.tableLayerId && (!ids.has(this.tableLayerId) || !this.readable(byId.get(this.tableLayerId)!))) this.tableLayerId = null;
+  }
+
+  /** Whether the current user may see the layer's records and tiles (public, or restricted and allowed). */
+  readable(layer: Layer): boolean {
+    return mayReadLayer(layer, this.user);
   }
 
   layer(id: string | null | undefined): Layer | undefined {
@@ -78,11 +115,15 @@ export class Explorer {
 
   setVisible(id: string, visible: boolean) {
     const s = this.layerState[id];
-    if (s && !this.layer(id)?.restricted) s.visible = visible;
+    const layer = this.layer(id);
+    if (s && layer && this.readable(layer)) s.visible = visible;
   }
 
   setVisibleOnly(ids: string[]) {
-    for (const [id, s] of Object.entries(this.layerState)) s.visible = ids.includes(id) && !this.layer(id)?.restricted;
+    for (const [id, s] of Object.entries(this.layerState)) {
+      const layer = this.layer(id);
+      s.visible = ids.includes(id) && !!layer && this.readable(layer);
+    }
   }
 
   /** Moves a layer one step up (-1) or down (+1) in the drawing order, within its group. */
