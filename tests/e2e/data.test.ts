@@ -221,6 +221,42 @@ describeWhen(hasChromium(), 'e2e: Data page and sign-in in Chromium', 'no /usr/b
         await expect.poll(() => page.getByTestId('upload-error').textContent()).toContain('„piezimes.docx” nevar nolasīt');
       });
 
+      it('shows real byte progress on a slow line, and asks for a CRS when the file has none', async () => {
+        // 2 000 points in LKS-92 metres with no "crs" member: GeoJSON would mean WGS-84, which cannot be.
+        const points = Array.from({ length: 2000 }, (_, i) => ({
+          type: 'Feature',
+          properties: { Nosaukums: `Punkts Nr. ${i} — ūdens ņēmums`, Numurs: i },
+          geometry: { type: 'Point', coordinates: [501000 + (i % 50) * 20, 302000 + Math.floor(i / 50) * 20] },
+        }));
+        const file = Buffer.from(JSON.stringify({ type: 'FeatureCollection', features: points }));
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send('Network.enable');
+        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: file.length / 3 });
+        try {
+          // The refused .docx left the drop zone open.
+          await pickFile(page, 'punkti_bez_crs.geojson', file);
+          const bar = page.getByTestId('upload-sending').getByRole('progressbar');
+          await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+          const midway = Number(await bar.getAttribute('aria-valuenow'));
+          expect(midway).toBeLessThan(100);
+          await screenshot(page, `data-upload-progress-${ctx().kind}`);
+        } finally {
+          await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+          await cdp.detach();
+        }
+        await page.getByTestId('upload-preview').waitFor({ timeout: 30_000 });
+        await page.getByTestId('crs-problem').waitFor();
+        expect(await page.getByTestId('preview-crs').inputValue()).toBe('');
+        expect(await page.getByTestId('preview-crs').locator('option').allTextContents()).toEqual(
+          expect.arrayContaining([expect.stringMatching(/EPSG:3059 .*ieteicams/), expect.stringContaining('EPSG:25884'), expect.stringContaining('EPSG:4326'), expect.stringContaining('EPSG:3857'), expect.stringContaining('EPSG:3035')]),
+        );
+        await page.getByTestId('title-lv').fill('Punkti');
+        await page.getByTestId('publish').click();
+        await expect.poll(() => page.getByRole('alert').allTextContents()).toContain('Izvēlieties koordinātu sistēmu.');
+        await page.getByTestId('preview-crs').selectOption('EPSG:3059');
+        await screenshot(page, `data-crs-choice-${ctx().kind}`);
+      });
+
       it('deletes a dataset after confirmation, and it leaves the catalog', async () => {
         const item = page.getByTestId('datasets').locator(`[data-dataset="${layerId}"]`);
         await item.getByTestId('delete-dataset').click();
