@@ -14,6 +14,8 @@ export default defineConfig({
     globalSetup: ['tests/helpers/globalSetup.ts'],
     testTimeout: 30_000,
     hookTimeout: 180_000,
+    // Browser state settles slower on a loaded 2-core CI machine than Vitest's 1 s default allows.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     maxWorkers: 2,
     fileParallelism: true,
