@@ -32,3 +32,16 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file });
   return file;
 }
+
+/**
+ * A 1280×800 page whose uncaught errors are pushed to `errors`, and whose every visit starts with
+ * empty localStorage (so in Latvian, with no remembered state; about:blank has no storage to clear).
+ */
+export async function freshPage(browser: Browser, errors: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.addInitScript(() => {
+    if (location.protocol.startsWith('http')) localStorage.clear();
+  });
+  return page;
+}

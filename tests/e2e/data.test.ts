@@ -7,7 +7,7 @@ import { fromLks92 } from '../../client/src/lib/map/coordinates.js';
 import { describeWhen, hasChromium } from '../helpers/requirements.js';
 import { describeEachDatabase, type TestApp } from '../helpers/testApp.js';
 import { addUser, municipalityId } from '../helpers/users.js';
-import { launchBrowser, screenshot } from './browser.js';
+import { freshPage, launchBrowser, screenshot } from './browser.js';
 import { ensureClientBuildShared } from './clientBuildLock.js';
 import { countChanged } from './pixels.js';
 
@@ -71,11 +71,7 @@ describeWhen(hasChromium(), 'e2e: Data page and sign-in in Chromium', 'no /usr/b
       beforeAll(async () => {
         const { app } = ctx();
         editor = await addUser(app, { role: 'editor', municipality: await municipalityId(app, 'testa'), label: 'editor' });
-        page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-        page.on('pageerror', (err) => errors.push(err.message));
-        await page.addInitScript(() => {
-          if (location.protocol.startsWith('http')) localStorage.clear();
-        });
+        page = await freshPage(browser, errors);
       });
       afterAll(async () => {
         await page?.close();

@@ -7,7 +7,7 @@ import { fromLks92 } from '../../client/src/lib/map/coordinates.js';
 import { startMapServer, type MapServerHarness } from '../helpers/mapserver.js';
 import { describeWhen, hasChromium, hasCommand } from '../helpers/requirements.js';
 import { describeEachDatabase, type TestApp } from '../helpers/testApp.js';
-import { launchBrowser, screenshot, screenshotDir } from './browser.js';
+import { freshPage, launchBrowser, screenshot, screenshotDir } from './browser.js';
 import { ensureClientBuildShared } from './clientBuildLock.js';
 import { countChanged, countColour, countNonBackground, distinctColours } from './pixels.js';
 
@@ -93,12 +93,7 @@ describeWhen(hasChromium(), 'e2e: map explorer in Chromium', 'no /usr/bin/chromi
       const hasRoute = (url: string) => ctx().app.hasRoute({ method: 'GET', url });
 
       beforeAll(async () => {
-        page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-        page.on('pageerror', (err) => errors.push(err.message));
-        // Every visit starts in Latvian; about:blank has no storage to clear.
-        await page.addInitScript(() => {
-          if (location.protocol.startsWith('http')) localStorage.clear();
-        });
+        page = await freshPage(browser, errors);
       });
       afterAll(async () => {
         await page?.close();
