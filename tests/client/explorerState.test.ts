@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Layer } from '../../client/src/lib/api.js';
 import { Explorer } from '../../client/src/lib/state.svelte.js';
 
+/** A catalog entry as an anonymous visitor gets it: a restricted layer's records are not readable. */
 const layer = (id: string, group: Layer['group'], type: Layer['style']['type'], restricted = false) =>
-  ({ id, group, restricted, style: { type, paint: {} }, title: { lv: id }, fields: [], municipalityId: 1, extent: null }) as unknown as Layer;
+  ({
+    id, group, restricted, style: { type, paint: {} }, title: { lv: id }, fields: [], municipalityId: 1, extent: null,
+    access: { records: !restricted, restrictedFields: false },
+  }) as unknown as Layer;
+/** The same catalog as the server answers an editor: everything readable. */
+const editorCatalog = (entries: Layer[]) => entries.map((l) => ({ ...l, access: { records: true, restrictedFields: true } }));
 
 const catalog = [
   layer('m-parishes', 'reference', 'line'),
@@ -61,7 +67,7 @@ describe('Explorer state after a new catalog', () => {
     const sites = explorer.layer('m-accommodation-sites')!;
     expect(explorer.readable(sites)).toBe(false);
     explorer.user = { id: 1, email: 'e@x.lv', name: 'E', language: 'lv', memberships: [{ municipalityId: 1, municipalityCode: 'm', role: 'editor' }] };
-    explorer.mergeCatalog(catalog);
+    explorer.mergeCatalog(editorCatalog(catalog));
     explorer.setVisible('m-accommodation-sites', true);
     expect(explorer.visibleIds).toContain('m-accommodation-sites');
     explorer.user = null;

@@ -37,6 +37,8 @@ export interface Layer {
   fields: LayerField[];
   style: LayerStyle;
   restricted: boolean;
+  /** What the signed-in user (or an anonymous visitor) may read, as the server decided. */
+  access: { records: boolean; restrictedFields: boolean };
   minZoom: number;
   maxZoom: number;
   featureCount: number;

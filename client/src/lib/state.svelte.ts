@@ -1,6 +1,5 @@
 import { getContext, setContext } from 'svelte';
 import type { BasemapCatalog, Layer, SessionUser } from './api';
-import { mayReadLayer } from './auth/roles';
 import type { MessageKey, MessageParams } from './i18n/messages';
 import type { BasemapOption } from './map/basemaps';
 import type { MeasureMode } from './measure/measure';
@@ -99,9 +98,9 @@ export class Explorer {
     if (this.tableLayerId && (!ids.has(this.tableLayerId) || !this.readable(byId.get(this.tableLayerId)!))) this.tableLayerId = null;
   }
 
-  /** Whether the current user may see the layer's records and tiles (public, or restricted and allowed). */
+  /** Whether the current user may see the layer's records and tiles, as the catalog says for this user. */
   readable(layer: Layer): boolean {
-    return mayReadLayer(layer, this.user);
+    return layer.access.records;
   }
 
   layer(id: string | null | undefined): Layer | undefined {

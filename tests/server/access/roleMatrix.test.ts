@@ -36,6 +36,13 @@ describeEachDatabase(
 
     const get = (who: Who, url: string) => ctx().app.inject({ method: 'GET', url, headers: sessions.get(who) ? { cookie: sessions.get(who)!.cookie } : {} });
 
+    it.each(everyone)('layer catalog, as %s: says whether the user may read the restricted layer and fields', async (who) => {
+      const layers = (await get(who, '/api/layers')).json().layers as { id: string; access: { records: boolean; restrictedFields: boolean } }[];
+      const access = (id: string) => layers.find((l) => l.id === id)!.access;
+      expect(access(sites)).toEqual({ records: authorised.has(who), restrictedFields: authorised.has(who) });
+      expect(access(transfers)).toEqual({ records: true, restrictedFields: authorised.has(who) });
+    });
+
     it.each(everyone)('OGC collection list, as %s: the restricted layer is listed only to those who may read it', async (who) => {
       const ids = (await get(who, '/ogc/collections')).json().collections.map((c: { id: string }) => c.id);
       expect(ids.includes(sites)).toBe(authorised.has(who));

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { mayReadRecords, mayReadRestrictedFields } from '../../access/layerAccess.js';
 import { layerStats } from '../../layers/layerStats.js';
 import type { ResolvedLayer } from '../../layers/registry.js';
 import { notFound } from '../../plugins/errors.js';
@@ -26,6 +27,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       fields: layer.fields,
       style: layer.style,
       restricted: layer.restricted,
+      access: {
+        records: mayReadRecords(request.user, layer),
+        restrictedFields: mayReadRestrictedFields(request.user, layer),
+      },
       minZoom: layer.minZoom,
       maxZoom: layer.maxZoom,
       featureCount: stats.featureCount,

@@ -36,6 +36,13 @@ export const LayerSummary = Type.Object({
   fields: Type.Array(LayerField),
   style: Type.Record(Type.String(), Type.Unknown()),
   restricted: Type.Boolean(),
+  access: Type.Object(
+    {
+      records: Type.Boolean({ description: 'The asking user may read its records and tiles.' }),
+      restrictedFields: Type.Boolean({ description: 'The asking user sees its restricted fields in records (never in tiles).' }),
+    },
+    { description: 'What the asking user may read, decided by the server for this request.' },
+  ),
   minZoom: Type.Integer(),
   maxZoom: Type.Integer(),
   featureCount: Type.Integer(),
