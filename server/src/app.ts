@@ -12,6 +12,7 @@ import audit from './plugins/audit.js';
 import auth from './plugins/auth.js';
 import database from './plugins/database.js';
 import errors from './plugins/errors.js';
+import tenancy from './plugins/tenancy.js';
 import wms from './plugins/wms.js';
 import healthRoutes from './routes/health/index.js';
 import layerRoutes from './routes/layers/index.js';
@@ -66,6 +67,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   await app.register(database, { profile: opts.database, migrate: opts.migrate ?? true });
   app.decorate('layers', new LayerRegistry(app.pg.pool, 2000, (msg) => app.log.warn(msg)));
+  await app.register(tenancy);
   await app.register(auth);
   await app.register(audit);
   await app.register(wms);
