@@ -69,13 +69,15 @@ function ogr2ogrSeconds(file: string, table: string): number {
 async function main() {
   await ensureDatabase();
   const work = await mkdtemp(path.join(tmpdir(), 'bench-import-'));
-  const config = { ...loadConfig({ ...process.env, DATABASE_URL: url, UPLOADS_OPEN: 'true', SEED_DEMO: 'never', UPLOAD_DIR: path.join(work, 'uploads') }), logLevel: 'warn' };
+  const config = { ...loadConfig({ ...process.env, DATABASE_URL: url, SEED_DEMO: 'never', UPLOAD_DIR: path.join(work, 'uploads') }), logLevel: 'warn' };
   const database = await openDatabase({ databaseUrl: url, embeddedDataDir: '' });
   const app = await buildApp({ config, database, logger: false });
   try {
     await app.ready();
     const { rows } = await app.pg.pool.query('SELECT count(*)::int AS n FROM municipality');
     if (!rows[0].n) await app.pg.pool.query(`INSERT INTO municipality (code, name) VALUES ('bench', 'Bench novads')`);
+    const municipalityId = (await app.municipalities.fallback())!.id;
+    const operator = { userId: null, ip: null };
     const files: { name: string; file: string }[] = [];
     for (const [kind, count] of [['point', 100_000], ['polygon', 20_000]] as const) {
       const geojson = path.join(work, `${kind}s.geojson`);
@@ -91,18 +93,18 @@ async function main() {
       const copy = await app.uploads.newFilePath(path.basename(f.file));
       await copyFile(f.file, copy);
       const start = performance.now();
-      const id = await app.uploads.submit(path.basename(f.file), copy, {});
+      const id = await app.uploads.submit(path.basename(f.file), copy, {}, { municipalityId, userId: null });
       await app.uploads.idle();
       const analysed = await app.uploads.get(id);
       if (analysed?.status !== 'ready') throw new Error(`${f.name}: ${JSON.stringify(analysed?.errors)}`);
-      await app.uploads.publish(id, { title: { lv: `bench ${f.name}` } });
+      await app.uploads.publish(id, { title: { lv: `bench ${f.name}` } }, operator);
       await app.uploads.idle();
       const job = (await app.uploads.get(id))!;
       if (job.status !== 'done') throw new Error(`${f.name}: ${JSON.stringify(job.errors)}`);
       const ours = (performance.now() - start) / 1000;
       const theirs = ogr2ogrSeconds(f.file, 'bench_ogr2ogr');
       console.log(`${f.name.padEnd(33)} ${ours.toFixed(2).padStart(9)} ${theirs.toFixed(2).padStart(11)} ${(ours / theirs).toFixed(2).padStart(7)} ${String(job.layers[0].featureCount).padStart(10)}`);
-      await app.uploads.removeDataset(job.layerId!);
+      await app.uploads.removeDataset(municipalityId, job.layerId!, operator);
     }
     console.log(`peak RSS of this process (app + pipeline): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
   } finally {

@@ -46,8 +46,6 @@ export interface UploadConfig {
   maxZipEntries: number;
   /** Where uploaded files wait until they are published (`UPLOAD_DIR`, default data/uploads). */
   dir: string;
-  /** Open the upload endpoints on a real database before accounts exist (`UPLOADS_OPEN=true`). */
-  open: boolean;
 }
 
 /** Settings of the WMS basemap proxy. */
@@ -105,7 +103,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxUnzippedBytes: positiveNumber(env, 'UPLOAD_MAX_UNZIPPED_MB', 2048) * 1024 * 1024,
       maxZipEntries: positiveNumber(env, 'UPLOAD_MAX_ZIP_ENTRIES', 10000),
       dir: path.resolve(rootDir, env.UPLOAD_DIR ?? 'data/uploads'),
-      open: env.UPLOADS_OPEN === 'true',
     },
   };
 }

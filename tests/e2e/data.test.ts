@@ -41,7 +41,7 @@ async function pickFile(page: Page, name: string, buffer: Buffer) {
 describeWhen(hasChromium(), 'e2e: Data page and sign-in in Chromium', 'no /usr/bin/chromium (apt-get install chromium)', () => {
   let browser: Browser;
   let work: string;
-  const env: NodeJS.ProcessEnv = { UPLOADS_OPEN: 'true', AUTH_RATE_LIMIT: '100' };
+  const env: NodeJS.ProcessEnv = { AUTH_RATE_LIMIT: '100' };
 
   beforeAll(async () => {
     await ensureClientBuildShared();
@@ -77,8 +77,16 @@ describeWhen(hasChromium(), 'e2e: Data page and sign-in in Chromium', 'no /usr/b
         await page?.close();
       });
 
+      it('asks anonymous visitors to sign in as an editor before they can upload', async () => {
+        await page.goto(`${ctx().url}/#/data`);
+        await page.getByTestId('upload-sign-in').waitFor();
+        expect(await page.getByTestId('dropzone').count()).toBe(0);
+        expect(await page.getByTestId('upload-sign-in').textContent()).toContain('Pierakstieties ar redaktora kontu');
+        await screenshot(page, `data-signed-out-${ctx().kind}`);
+      });
+
       it('signs in from the header, unlocks the restricted layer for an editor, and refuses a wrong password', async () => {
-        await page.goto(ctx().url);
+        await page.getByTestId('nav-map').click();
         await idle(page);
         const sites = page.locator('[data-layer-id="testa-accommodation-sites"]');
         expect(await sites.getByRole('img', { name: 'Pieejams pilnvarotām lomām' }).count()).toBe(1);
@@ -152,7 +160,7 @@ describeWhen(hasChromium(), 'e2e: Data page and sign-in in Chromium', 'no /usr/b
         await page.getByTestId('publish').click();
         await page.getByTestId('publish-done').waitFor({ timeout: 30_000 });
         await screenshot(page, `data-published-${ctx().kind}`);
-        const datasets = (await (await fetch(`${ctx().url}/api/datasets`)).json()).datasets as { layerId: string; title: { lv: string } }[];
+        const datasets = (await page.evaluate(() => fetch('/api/datasets').then((r) => r.json()))).datasets as { layerId: string; title: { lv: string } }[];
         layerId = datasets.find((d) => d.title.lv === title)!.layerId;
         expect(layerId).toBeTruthy();
         const catalog = (await (await fetch(`${ctx().url}/api/layers`)).json()).layers as { id: string; fields: { name: string }[] }[];
@@ -206,7 +214,8 @@ describeWhen(hasChromium(), 'e2e: Data page and sign-in in Chromium', 'no /usr/b
         await pickFile(page, 'bojats.geojson', Buffer.from('{"type":"FeatureCollection","features":[{"type":"Feature","geometry":'));
         const job = page.getByTestId('upload-job');
         await expect.poll(() => job.getAttribute('data-status'), { timeout: 20_000 }).toBe('failed');
-        const uploads = (await (await fetch(`${ctx().url}/api/uploads`)).json()).uploads as { fileName: string; errors: { message: string }[] }[];
+        // The editor's own session reads the job list (it is not public).
+        const uploads = (await page.evaluate(() => fetch('/api/uploads').then((r) => r.json()))).uploads as { fileName: string; errors: { message: string }[] }[];
         const message = uploads.find((u) => u.fileName === 'bojats.geojson')!.errors[0].message;
         expect(message.length).toBeGreaterThan(20);
         expect(await page.getByTestId('upload-errors').textContent()).toContain(message);
@@ -276,6 +285,9 @@ describeWhen(hasChromium(), 'e2e: Data page and sign-in in Chromium', 'no /usr/b
       it('keeps the Data page usable at 375 px', async () => {
         const phone = await browser.newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
         try {
+          // Signed in as the editor in the phone's own browser context.
+          const login = await phone.request.post(`${ctx().url}/api/auth/login`, { data: { email: editor.email, password: editor.password } });
+          expect(login.status()).toBe(200);
           await phone.goto(`${ctx().url}/#/data`);
           await phone.getByTestId('dropzone').waitFor();
           await phone.getByTestId('file-input').setInputFiles({ name: 'parki.geojson', mimeType: 'application/geo+json', buffer: parks() });

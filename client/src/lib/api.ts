@@ -137,8 +137,18 @@ export class ApiError extends Error {
   }
 }
 
+/** The municipality requests are about (X-Municipality), or null for the server's default. */
+let requestMunicipality: string | null = null;
+
+/** Sets the municipality every later API request names (see lib/auth/municipality.ts). */
+export function setRequestMunicipality(code: string | null): void {
+  requestMunicipality = code;
+}
+
+const scopeHeaders = (): Record<string, string> => (requestMunicipality ? { 'x-municipality': requestMunicipality } : {});
+
 async function getJson<T>(url: string, { signal }: Options = {}): Promise<T> {
-  const response = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  const response = await fetch(url, { signal, headers: { accept: 'application/json', ...scopeHeaders() } });
   if (!response.ok) {
     const body = await response.json().catch(() => null);
     throw new ApiError(body?.message ?? `${url.split('?')[0]} answered ${response.status}`, response.status);
@@ -239,7 +249,7 @@ async function failure(response: Response, url: string): Promise<ApiError> {
 
 /** POST/DELETE with a JSON body (or none) and the CSRF token; the JSON answer, or undefined for 204. */
 async function send<T>(method: 'POST' | 'DELETE', url: string, body: unknown, { signal }: Options = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...csrfHeaders() };
+  const headers: Record<string, string> = { accept: 'application/json', ...scopeHeaders(), ...csrfHeaders() };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(url, { method, signal, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (!response.ok) throw await failure(response, url);
@@ -374,7 +384,7 @@ export function uploadFile(file: File, options: UploadOptions, onProgress: (frac
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/uploads');
     xhr.setRequestHeader('accept', 'application/json');
-    for (const [name, value] of Object.entries(csrfHeaders())) xhr.setRequestHeader(name, value);
+    for (const [name, value] of Object.entries({ ...scopeHeaders(), ...csrfHeaders() })) xhr.setRequestHeader(name, value);
     xhr.responseType = 'json';
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);

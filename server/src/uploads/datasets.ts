@@ -24,7 +24,8 @@ export interface Dataset {
 
 /** Uploaded layers and their versions (`layer` rows of group `uploads` + `dataset_version`). */
 export const datasets = {
-  async list(db: pg.Pool | pg.PoolClient, layerId?: string): Promise<Dataset[]> {
+  /** The municipality's uploaded datasets (or the one with `layerId`), with their versions. */
+  async list(db: pg.Pool | pg.PoolClient, municipalityId: number, layerId?: string): Promise<Dataset[]> {
     const { rows } = await db.query(
       `SELECT l.id, l.title, l.geometry_type,
               coalesce(jsonb_agg(jsonb_build_object('version', v.version, 'fileName', v.file_name, 'featureCount', v.feature_count,
@@ -32,9 +33,9 @@ export const datasets = {
                         'createdAt', to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')) ORDER BY v.version DESC)
                        FILTER (WHERE v.version IS NOT NULL), '[]') AS versions
          FROM layer l LEFT JOIN dataset_version v ON v.layer_id = l.id
-        WHERE l.layer_group = 'uploads' AND ($1::text IS NULL OR l.id = $1)
+        WHERE l.layer_group = 'uploads' AND l.municipality_id = $2 AND ($1::text IS NULL OR l.id = $1)
         GROUP BY l.id ORDER BY l.id`,
-      [layerId ?? null],
+      [layerId ?? null, municipalityId],
     );
     return rows.map((r) => ({
       layerId: r.id,
@@ -45,24 +46,34 @@ export const datasets = {
     }));
   },
 
-  /** Removes an uploaded layer and every version's table, in the caller's transaction. */
-  async remove(client: pg.PoolClient, layerId: string): Promise<void> {
-    const { rows } = await client.query<{ table_name: string }>(
-      `SELECT v.table_name FROM layer l LEFT JOIN dataset_version v ON v.layer_id = l.id
-        WHERE l.id = $1 AND l.layer_group = 'uploads' FOR UPDATE OF l`,
-      [layerId],
+  /**
+   * Removes an uploaded layer of the municipality and every version's table, in the caller's
+   * transaction. A layer of another municipality is "not found".
+   * @returns what was removed, for the audit log
+   */
+  async remove(client: pg.PoolClient, municipalityId: number, layerId: string): Promise<{ title: LocalizedText; versions: number[] }> {
+    const { rows } = await client.query<{ table_name: string | null; version: number | null; title: LocalizedText }>(
+      `SELECT v.table_name, v.version, l.title FROM layer l LEFT JOIN dataset_version v ON v.layer_id = l.id
+        WHERE l.id = $1 AND l.layer_group = 'uploads' AND l.municipality_id = $2 FOR UPDATE OF l`,
+      [layerId, municipalityId],
     );
     if (!rows.length) throw notFound(`There is no uploaded dataset "${layerId}".`);
     await client.query('DELETE FROM layer WHERE id = $1', [layerId]);
     for (const r of rows) if (r.table_name) await client.query(`DROP TABLE IF EXISTS ${quote(r.table_name)}`);
+    return { title: rows[0].title, versions: rows.flatMap((r) => (r.version === null ? [] : [r.version])) };
   },
 
-  /** Points the layer back at an earlier version's table, in the caller's transaction. */
-  async restore(client: pg.PoolClient, layerId: string, version: number): Promise<void> {
-    const { rows } = await client.query<{ table_name: string; geometry_type: string; fields: unknown }>(
-      `SELECT v.table_name, v.geometry_type, v.fields FROM dataset_version v JOIN layer l ON l.id = v.layer_id
-        WHERE v.layer_id = $1 AND v.version = $2 AND l.layer_group = 'uploads' FOR UPDATE OF l`,
-      [layerId, version],
+  /**
+   * Points the municipality's layer back at an earlier version's table, in the caller's transaction.
+   * @returns the version that was current before
+   */
+  async restore(client: pg.PoolClient, municipalityId: number, layerId: string, version: number): Promise<number | null> {
+    const { rows } = await client.query<{ table_name: string; geometry_type: string; fields: unknown; current: number | null }>(
+      `SELECT v.table_name, v.geometry_type, v.fields,
+              (SELECT c.version FROM dataset_version c WHERE c.layer_id = l.id AND c.is_current) AS current
+         FROM dataset_version v JOIN layer l ON l.id = v.layer_id
+        WHERE v.layer_id = $1 AND v.version = $2 AND l.layer_group = 'uploads' AND l.municipality_id = $3 FOR UPDATE OF l`,
+      [layerId, version, municipalityId],
     );
     if (!rows.length) throw notFound(`Dataset "${layerId}" has no version ${version}.`);
     const v = rows[0];
@@ -72,5 +83,6 @@ export const datasets = {
     );
     await client.query('UPDATE dataset_version SET is_current = false WHERE layer_id = $1 AND is_current', [layerId]);
     await client.query('UPDATE dataset_version SET is_current = true WHERE layer_id = $1 AND version = $2', [layerId, version]);
+    return v.current;
   },
 };

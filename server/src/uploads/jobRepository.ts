@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Problem, PublishRequest, UploadJob, UploadLayer, UploadOptions, UploadStatus } from './types.js';
+import type { Problem, PublishRequest, UploadJob, UploadLayer, UploadOptions, UploadOwner, UploadStatus } from './types.js';
 
 interface JobRow {
   id: string;
@@ -14,6 +14,8 @@ interface JobRow {
   publish: PublishRequest | null;
   file_path: string | null;
   layer_id: string | null;
+  municipality_id: number | null;
+  user_id: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -31,6 +33,8 @@ const toJob = (r: JobRow): UploadJob => ({
   publish: r.publish,
   filePath: r.file_path,
   layerId: r.layer_id,
+  municipalityId: r.municipality_id,
+  userId: r.user_id === null ? null : Number(r.user_id),
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
 });
@@ -39,10 +43,10 @@ type Db = pg.Pool | pg.PoolClient;
 
 /** Upload jobs in `upload_job`. */
 export const jobRepository = {
-  async create(db: Db, fileName: string, filePath: string, options: UploadOptions): Promise<string> {
+  async create(db: Db, fileName: string, filePath: string, options: UploadOptions, owner: UploadOwner): Promise<string> {
     const { rows } = await db.query<{ id: string }>(
-      `INSERT INTO upload_job (file_name, file_path, options) VALUES ($1, $2, $3) RETURNING id`,
-      [fileName, filePath, options],
+      `INSERT INTO upload_job (file_name, file_path, options, municipality_id, user_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [fileName, filePath, options, owner.municipalityId, owner.userId],
     );
     return rows[0].id;
   },
@@ -53,8 +57,12 @@ export const jobRepository = {
     return rows[0] && toJob(rows[0]);
   },
 
-  async list(db: Db, limit = 100): Promise<UploadJob[]> {
-    const { rows } = await db.query<JobRow>('SELECT * FROM upload_job ORDER BY created_at DESC LIMIT $1', [limit]);
+  /** The municipality's latest jobs, newest first. */
+  async list(db: Db, municipalityId: number, limit = 100): Promise<UploadJob[]> {
+    const { rows } = await db.query<JobRow>(
+      'SELECT * FROM upload_job WHERE municipality_id = $1 ORDER BY created_at DESC LIMIT $2',
+      [municipalityId, limit],
+    );
     return rows.map(toJob);
   },
 

@@ -119,14 +119,16 @@ export async function publishLayer(
   const type = layer.geometryType!;
   const { rows: srs } = await client.query('SELECT 1 FROM spatial_ref_sys WHERE srid = $1', [srid]);
   if (!srs.length) throw badRequest(`${crsLabel(srid)} is not known to the database; choose another CRS.`);
-  const { rows: munis } = await client.query<{ id: number }>('SELECT id FROM municipality ORDER BY is_demo DESC, id LIMIT 1');
-  if (!munis.length) throw badRequest('There is no municipality yet to publish the layer for.');
-  const municipalityId = munis[0].id;
+  const municipalityId = job.municipalityId;
+  if (municipalityId === null) throw badRequest(`Upload ${job.id} belongs to no municipality; upload the file again.`);
 
   let layerId: string;
   let version: number;
   if (req.replaceLayerId) {
-    const { rows } = await client.query<{ layer_group: string }>('SELECT layer_group FROM layer WHERE id = $1 FOR UPDATE', [req.replaceLayerId]);
+    const { rows } = await client.query<{ layer_group: string }>(
+      'SELECT layer_group FROM layer WHERE id = $1 AND municipality_id = $2 FOR UPDATE',
+      [req.replaceLayerId, municipalityId],
+    );
     if (!rows.length) throw notFound(`There is no layer "${req.replaceLayerId}" to replace.`);
     if (rows[0].layer_group !== 'uploads') throw badRequest(`Layer "${req.replaceLayerId}" is not an uploaded dataset; only uploaded datasets can be replaced.`);
     layerId = req.replaceLayerId;

@@ -9,7 +9,14 @@ import { datasets } from './datasets.js';
 import { vectorBackend, type VectorBackend } from './gdal/index.js';
 import { jobRepository } from './jobRepository.js';
 import { checkPublishRequest, publishLayer, type PublishHooks } from './publish.js';
-import type { PublishRequest, UploadJob, UploadOptions } from './types.js';
+import { insertAuditEntry } from '../audit/repository.js';
+import type { PublishRequest, UploadJob, UploadOptions, UploadOwner } from './types.js';
+
+/** Who asks for a change, for the audit log: a user (null: the operator's CLI) and their address. */
+export interface Actor {
+  userId: number | null;
+  ip: string | null;
+}
 
 interface Logger {
   info(obj: object, msg: string): void;
@@ -64,8 +71,8 @@ export class UploadService {
   }
 
   /** Registers a spooled upload and starts analysing it; returns the job id. */
-  async submit(fileName: string, filePath: string, options: UploadOptions): Promise<string> {
-    const id = await jobRepository.create(this.pool, fileName, filePath, options);
+  async submit(fileName: string, filePath: string, options: UploadOptions, owner: UploadOwner): Promise<string> {
+    const id = await jobRepository.create(this.pool, fileName, filePath, options, owner);
     this.enqueue(() => this.analyse(id));
     return id;
   }
@@ -74,8 +81,9 @@ export class UploadService {
     return jobRepository.get(this.pool, id);
   }
 
-  list(): Promise<UploadJob[]> {
-    return jobRepository.list(this.pool);
+  /** The municipality's latest uploads, newest first. */
+  list(municipalityId: number): Promise<UploadJob[]> {
+    return jobRepository.list(this.pool, municipalityId);
   }
 
   /** Resolves when every queued analysis and publish has finished (tests, CLI). */
@@ -88,17 +96,18 @@ export class UploadService {
   }
 
   /** Starts publishing an analysed upload; request mistakes are thrown at once as 400. */
-  async publish(id: string, req: PublishRequest): Promise<void> {
+  async publish(id: string, req: PublishRequest, actor: Actor): Promise<void> {
     const job = await this.mustGet(id);
     if (job.status !== 'ready') {
       throw new UserError(409, `Upload ${id} is ${job.status}; only an upload that is ready (analysed) can be published.`);
     }
     checkPublishRequest(job, req);
-    if (req.replaceLayerId && !(await datasets.list(this.pool, req.replaceLayerId)).length) {
+    if (job.municipalityId === null) throw badRequest(`Upload ${id} was made before uploads belonged to a municipality; upload the file again.`);
+    if (req.replaceLayerId && !(await datasets.list(this.pool, job.municipalityId, req.replaceLayerId)).length) {
       throw notFound(`There is no uploaded dataset "${req.replaceLayerId}" to replace.`);
     }
     await jobRepository.update(this.pool, id, { status: 'importing', progress: 0, publish: req });
-    this.enqueue(() => this.runPublish(id));
+    this.enqueue(() => this.runPublish(id, actor));
   }
 
   /** Puts a failed upload back: to `ready` when its analysis survived, else analyses it again. */
@@ -117,13 +126,27 @@ export class UploadService {
     return (await this.get(id))!;
   }
 
-  async removeDataset(layerId: string): Promise<void> {
-    await inTransaction(this.pool, (client) => datasets.remove(client, layerId));
+  /** Deletes an uploaded dataset of the municipality with all its versions, and logs who did it. */
+  async removeDataset(municipalityId: number, layerId: string, actor: Actor): Promise<void> {
+    await inTransaction(this.pool, async (client) => {
+      const removed = await datasets.remove(client, municipalityId, layerId);
+      await insertAuditEntry(client, { ...actor, municipalityId, action: 'dataset.delete', layerId, details: { before: removed } });
+    });
     this.onPublished();
   }
 
-  async restoreDataset(layerId: string, version: number): Promise<void> {
-    await inTransaction(this.pool, (client) => datasets.restore(client, layerId, version));
+  /** Points an uploaded dataset of the municipality back at an earlier version, and logs who did it. */
+  async restoreDataset(municipalityId: number, layerId: string, version: number, actor: Actor): Promise<void> {
+    await inTransaction(this.pool, async (client) => {
+      const previous = await datasets.restore(client, municipalityId, layerId, version);
+      await insertAuditEntry(client, {
+        ...actor,
+        municipalityId,
+        action: 'dataset.restore',
+        layerId,
+        details: { before: { version: previous }, after: { version } },
+      });
+    });
     this.onPublished();
   }
 
@@ -173,12 +196,19 @@ export class UploadService {
     }
   }
 
-  private async runPublish(id: string): Promise<void> {
+  private async runPublish(id: string, actor: Actor): Promise<void> {
     const job = await this.get(id);
     if (!job || job.status !== 'importing' || !job.publish) return;
     try {
       const result = await inTransaction(this.pool, async (client) => {
         const published = await publishLayer(client, job, job.publish!, this.hooks);
+        await insertAuditEntry(client, {
+          ...actor,
+          municipalityId: job.municipalityId,
+          action: job.publish!.replaceLayerId ? 'dataset.replace' : 'dataset.publish',
+          layerId: published.layerId,
+          details: { after: { version: published.version, fileName: job.fileName, featureCount: published.featureCount, upload: id } },
+        });
         await jobRepository.update(client, id, { status: 'done', progress: 1, layerId: published.layerId, filePath: null });
         return published;
       });

@@ -68,6 +68,16 @@ export interface UploadJob {
   publish: PublishRequest | null;
   filePath: string | null;
   layerId: string | null;
+  /** The municipality the upload is published into; null only for jobs from before accounts. */
+  municipalityId: number | null;
+  /** The editor who sent it; null for the operator's CLI imports. */
+  userId: number | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** Whose an upload is: the municipality it is published into, and who sent it (null: the CLI). */
+export interface UploadOwner {
+  municipalityId: number;
+  userId: number | null;
 }

@@ -4,22 +4,12 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { rootDir } from '../../../server/src/config.js';
 import { describeEachDatabase } from '../../helpers/testApp.js';
+import { multipart } from '../../helpers/multipart.js';
+import { municipalityId, signedInAs } from '../../helpers/users.js';
 
 const fixtures = path.join(rootDir, 'tests/fixtures');
 const external = path.join(fixtures, 'external');
 const LATVIAN = 'ā č ē ģ ī ķ ļ ņ š ū ž';
-
-/** A multipart body with text fields first, then the file. */
-function multipart(fileName: string, data: Buffer, fields: Record<string, string> = {}) {
-  const boundary = `----gis${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  }
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`));
-  parts.push(data, Buffer.from(`\r\n--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 interface UploadView {
   id: string;
@@ -32,18 +22,31 @@ interface UploadView {
   layerId?: string;
 }
 
+/** Headers of an editor of the fixture municipality, who uploads into it (one per app). */
+const editors = new WeakMap<FastifyInstance, Promise<Record<string, string>>>();
+function asEditor(app: FastifyInstance): Promise<Record<string, string>> {
+  let headers = editors.get(app);
+  if (!headers) {
+    headers = municipalityId(app, 'testa').then(async (id) => ({ ...(await signedInAs(app, 'editor', id)).headers, 'x-municipality': 'testa' }));
+    editors.set(app, headers);
+  }
+  return headers;
+}
+
+const withHeaders = (req: { payload: Buffer; headers: Record<string, string> }, extra: Record<string, string>) => ({ ...req, headers: { ...req.headers, ...extra } });
+
 async function upload(app: FastifyInstance, file: string, fields: Record<string, string> = {}, name = path.basename(file)): Promise<UploadView> {
-  const res = await app.inject({ method: 'POST', url: '/api/uploads', ...multipart(name, readFileSync(file), fields) });
+  const res = await app.inject({ method: 'POST', url: '/api/uploads', ...withHeaders(multipart(name, readFileSync(file), fields), await asEditor(app)) });
   expect(res.statusCode, res.body).toBe(202);
   await app.uploads.idle();
-  return (await app.inject({ method: 'GET', url: `/api/uploads/${res.json().id}` })).json();
+  return (await app.inject({ headers: await asEditor(app), method: 'GET', url: `/api/uploads/${res.json().id}` })).json();
 }
 
 async function publish(app: FastifyInstance, id: string, body: object): Promise<UploadView> {
-  const res = await app.inject({ method: 'POST', url: `/api/uploads/${id}/publish`, payload: body });
+  const res = await app.inject({ headers: await asEditor(app), method: 'POST', url: `/api/uploads/${id}/publish`, payload: body });
   expect(res.statusCode, res.body).toBe(202);
   await app.uploads.idle();
-  return (await app.inject({ method: 'GET', url: `/api/uploads/${id}` })).json();
+  return (await app.inject({ headers: await asEditor(app), method: 'GET', url: `/api/uploads/${id}` })).json();
 }
 
 async function traces(app: FastifyInstance) {
@@ -99,7 +102,7 @@ describeEachDatabase(
       expect(byName.PUNKTI).toMatchObject({ encoding: 'Windows-1257', featureCount: 4, crs: 'EPSG:3059', geometryType: 'Point' });
       expect(byName.linijas).toMatchObject({ encoding: 'UTF-8', featureCount: 2, geometryType: 'MultiLineString' });
 
-      await expect(app.inject({ method: 'POST', url: `/api/uploads/${job.id}/publish`, payload: { title: { lv: 'X' } } })).resolves.toMatchObject({ statusCode: 400 });
+      await expect(app.inject({ headers: await asEditor(app), method: 'POST', url: `/api/uploads/${job.id}/publish`, payload: { title: { lv: 'X' } } })).resolves.toMatchObject({ statusCode: 400 });
       const done = await publish(app, job.id, { layer: 'PUNKTI', title: { lv: 'Punkti 1257' }, fields: ['Nosaukums', 'ipasnieks'] });
       expect(done.status, JSON.stringify(done.errors)).toBe('done');
       const items = (await app.inject({ url: `/ogc/collections/${done.layerId}/items` })).json();
@@ -129,7 +132,7 @@ describeEachDatabase(
       const job = await upload(app, path.join(external, 'latvia-marupe-jaunmarupe/Forestry2_Jaunmarupe_12062026'), { crs: 'EPSG:3059' }, 'forestry.gpkg');
       expect(job.status).toBe('ready');
       expect(job.errors[0].message).toMatch(/not in Latvia when read as EPSG:3059.*EPSG:25884.*6 000 000 m/);
-      const res = await app.inject({ method: 'POST', url: `/api/uploads/${job.id}/publish`, payload: { title: { lv: 'X' } } });
+      const res = await app.inject({ headers: await asEditor(app), method: 'POST', url: `/api/uploads/${job.id}/publish`, payload: { title: { lv: 'X' } } });
       expect(res.statusCode).toBe(400);
       expect(res.json().message).toMatch(/EPSG:25884/);
     });
@@ -140,7 +143,7 @@ describeEachDatabase(
       expect(job.status).toBe('ready');
       expect(job.layers[0].crs).toBeNull();
       expect(job.errors[0].message).toMatch(/no CRS \(no \.prj file\).*EPSG:3059/);
-      const refused = await app.inject({ method: 'POST', url: `/api/uploads/${job.id}/publish`, payload: { title: { lv: 'Bez prj' } } });
+      const refused = await app.inject({ headers: await asEditor(app), method: 'POST', url: `/api/uploads/${job.id}/publish`, payload: { title: { lv: 'Bez prj' } } });
       expect(refused.statusCode).toBe(400);
       const done = await publish(app, job.id, { title: { lv: 'Bez prj' }, crs: 'EPSG:3059' });
       expect(done.status, JSON.stringify(done.errors)).toBe('done');
@@ -188,7 +191,7 @@ describeEachDatabase(
       const after = await traces(app);
       expect(after.layers).toBe(before.layers);
       expect(after.tables).toBe(before.tables);
-      expect((await app.inject({ url: '/api/uploads/' + 'not-a-uuid' })).statusCode).toBe(400);
+      expect((await app.inject({ headers: await asEditor(app), url: '/api/uploads/' + 'not-a-uuid' })).statusCode).toBe(400);
     });
 
     it('reads KML with ExtendedData', async () => {
@@ -210,17 +213,17 @@ describeEachDatabase(
       expect(replaced.layerId).toBe(layerId);
       expect((await app.inject({ url: `/ogc/collections/${layerId}/items` })).json().features).toHaveLength(2);
 
-      const list = (await app.inject({ url: '/api/datasets' })).json();
+      const list = (await app.inject({ headers: await asEditor(app), url: '/api/datasets' })).json();
       const dataset = list.datasets.find((d: { layerId: string }) => d.layerId === layerId);
       expect(dataset).toMatchObject({ currentVersion: 2, geometryType: 'MultiLineString' });
       expect(dataset.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
 
-      const restored = await app.inject({ method: 'POST', url: `/api/datasets/${layerId}/restore`, payload: { version: 1 } });
+      const restored = await app.inject({ headers: await asEditor(app), method: 'POST', url: `/api/datasets/${layerId}/restore`, payload: { version: 1 } });
       expect(restored.statusCode, restored.body).toBe(200);
       expect(restored.json()).toMatchObject({ currentVersion: 1, geometryType: 'Point' });
       expect((await app.inject({ url: `/ogc/collections/${layerId}/items` })).json().features).toHaveLength(4);
 
-      const deleted = await app.inject({ method: 'DELETE', url: `/api/datasets/${layerId}` });
+      const deleted = await app.inject({ headers: await asEditor(app), method: 'DELETE', url: `/api/datasets/${layerId}` });
       expect(deleted.statusCode).toBe(204);
       expect((await app.inject({ url: `/ogc/collections/${layerId}` })).statusCode).toBe(404);
       const { rows } = await app.pg.pool.query(`SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE 'upl\\_versijas%'`);
@@ -249,7 +252,7 @@ describeEachDatabase(
       expect(after.tables).toBe(before.tables);
       expect(after.layers).toBe(before.layers);
       // The analysis survived: a retry makes it publishable again.
-      const retried = await app.inject({ method: 'POST', url: `/api/uploads/${second.id}/retry` });
+      const retried = await app.inject({ headers: await asEditor(app), method: 'POST', url: `/api/uploads/${second.id}/retry` });
       expect(retried.json().status).toBe('ready');
       const done = await publish(app, second.id, { title: { lv: 'Nemainīgs' }, replaceLayerId: layerId });
       expect(done.status).toBe('done');
@@ -257,7 +260,7 @@ describeEachDatabase(
 
     it('answers 413 naming the limit for a file over the upload size limit', async () => {
       const { app } = ctx();
-      const res = await app.inject({ method: 'POST', url: '/api/uploads', ...multipart('big.geojson', Buffer.alloc(3 * 1024 * 1024, 32)) });
+      const res = await app.inject({ method: 'POST', url: '/api/uploads', ...withHeaders(multipart('big.geojson', Buffer.alloc(3 * 1024 * 1024, 32)), await asEditor(app)) });
       expect(res.statusCode).toBe(413);
       expect(res.json().message).toMatch(/upload limit of 2 MB/);
     });
@@ -274,24 +277,23 @@ describeEachDatabase(
 
     it('marks a job a restart interrupted as failed, with a message', async () => {
       const { app } = ctx();
-      const { rows } = await app.pg.pool.query(`INSERT INTO upload_job (file_name, status) VALUES ('katrs.zip', 'importing') RETURNING id`);
+      const { rows } = await app.pg.pool.query(
+        `INSERT INTO upload_job (file_name, status, municipality_id) VALUES ('katrs.zip', 'importing', $1) RETURNING id`,
+        [await municipalityId(app, 'testa')],
+      );
       expect(await app.uploads.recover()).toBeGreaterThanOrEqual(1);
-      const job = (await app.inject({ url: `/api/uploads/${rows[0].id}` })).json();
+      const job = (await app.inject({ headers: await asEditor(app), url: `/api/uploads/${rows[0].id}` })).json();
       expect(job.status).toBe('failed');
       expect(job.errors[0].message).toMatch(/server stopped.*Retry/);
     });
 
-    it('is closed outside the demo mode until accounts exist', async () => {
-      const { app, kind } = ctx();
-      const saved = app.config.uploads.open;
-      app.config.uploads.open = false;
-      try {
-        const res = await app.inject({ url: '/api/uploads' });
-        expect(res.statusCode).toBe(kind === 'embedded' ? 200 : 403);
-      } finally {
-        app.config.uploads.open = saved;
-      }
+    it('is open only to editors: anonymous visitors get 401, viewers 403', async () => {
+      const { app } = ctx();
+      expect((await app.inject({ url: '/api/uploads' })).statusCode).toBe(401);
+      const viewer = await signedInAs(app, 'viewer', await municipalityId(app, 'testa'));
+      expect((await app.inject({ url: '/api/uploads', headers: { ...viewer.headers, 'x-municipality': 'testa' } })).statusCode).toBe(403);
+      expect((await app.inject({ url: '/api/uploads', headers: await asEditor(app) })).statusCode).toBe(200);
     });
   },
-  { env: { UPLOAD_MAX_MB: '2', UPLOAD_MAX_UNZIPPED_MB: '16', UPLOADS_OPEN: 'true' } },
+  { env: { UPLOAD_MAX_MB: '2', UPLOAD_MAX_UNZIPPED_MB: '16', AUTH_RATE_LIMIT: '1000' } },
 );

@@ -1,17 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound } from '../../plugins/errors.js';
-import { assertMayUpload } from '../../uploads/access.js';
+import { uploadMunicipality } from '../../uploads/access.js';
+import { actorOf } from '../../uploads/actor.js';
 import { datasets } from '../../uploads/datasets.js';
 import { Dataset, ErrorBody } from '../uploads/schemas.js';
 
 const LayerParams = Type.Object({ layerId: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' }) });
-const errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 
 /** Uploaded datasets: their versions, delete, restore an earlier version. */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addHook('onRequest', async () => assertMayUpload(app));
-
   app.get(
     '/',
     {
@@ -21,7 +20,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ datasets: Type.Array(Dataset) }), ...errors },
       },
     },
-    async () => ({ datasets: await datasets.list(app.pg.pool) }),
+    async (request) => ({ datasets: await datasets.list(app.pg.pool, uploadMunicipality(request)) }),
   );
 
   app.delete(
@@ -36,7 +35,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      await app.uploads.removeDataset(request.params.layerId);
+      await app.uploads.removeDataset(uploadMunicipality(request), request.params.layerId, actorOf(request));
       return reply.status(204).send(null);
     },
   );
@@ -54,8 +53,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await app.uploads.restoreDataset(request.params.layerId, request.body.version);
-      const [dataset] = await datasets.list(app.pg.pool, request.params.layerId);
+      const municipalityId = uploadMunicipality(request);
+      await app.uploads.restoreDataset(municipalityId, request.params.layerId, request.body.version, actorOf(request));
+      const [dataset] = await datasets.list(app.pg.pool, municipalityId, request.params.layerId);
       if (!dataset) throw notFound(`There is no uploaded dataset "${request.params.layerId}".`);
       return dataset;
     },

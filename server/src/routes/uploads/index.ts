@@ -6,7 +6,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Type } from 'typebox';
 import { badRequest, notFound, UserError } from '../../plugins/errors.js';
-import { assertMayUpload } from '../../uploads/access.js';
+import { assertJobVisible, uploadMunicipality } from '../../uploads/access.js';
+import { actorOf } from '../../uploads/actor.js';
 import type { UploadJob, UploadOptions } from '../../uploads/types.js';
 import { ErrorBody, PublishBody, Upload, UploadId } from './schemas.js';
 
@@ -30,7 +31,7 @@ const present = (job: UploadJob) => ({
   updatedAt: job.updatedAt,
 });
 
-const errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
 /** Dataset uploads: send a file, watch its analysis, publish it as a layer. */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
@@ -39,7 +40,6 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(fastifyMultipart, {
     limits: { fileSize: uploads.config.maxBytes, files: 1, fields: 10, fieldSize: 1000 },
   });
-  app.addHook('onRequest', async () => assertMayUpload(app));
 
   app.post(
     '/',
@@ -53,6 +53,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
+      // Refuse before a byte of the file is spooled.
+      const municipalityId = uploadMunicipality(request);
       if (!request.isMultipart()) throw badRequest('Send the file as multipart/form-data in the field "file".');
       const options: UploadOptions = {};
       let spooled: { name: string; path: string } | undefined;
@@ -76,7 +78,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         throw err;
       }
       if (!spooled) throw badRequest('The request has no file; send it in the multipart field "file".');
-      const id = await uploads.submit(spooled.name, spooled.path, options);
+      const id = await uploads.submit(spooled.name, spooled.path, options, { municipalityId, userId: request.user!.id });
       return reply.status(202).send({ id });
     },
   );
@@ -86,12 +88,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Recent uploads',
-        description: 'The last 100 uploads, newest first.',
+        description: "The last 100 uploads into the request's municipality, newest first (its editors and admins).",
         tags: ['uploads'],
         response: { 200: Type.Object({ uploads: Type.Array(Upload) }), ...errors },
       },
     },
-    async () => ({ uploads: (await uploads.list()).map(present) }),
+    async (request) => ({ uploads: (await uploads.list(uploadMunicipality(request))).map(present) }),
   );
 
   app.get(
@@ -105,11 +107,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Upload, ...errors },
       },
     },
-    async (request) => {
-      const job = await uploads.get(request.params.id);
-      if (!job) throw notFound(`There is no upload ${request.params.id}.`);
-      return present(job);
-    },
+    async (request) => present(assertJobVisible(request, await uploads.get(request.params.id), request.params.id)),
   );
 
   app.post(
@@ -125,7 +123,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      await uploads.publish(request.params.id, request.body);
+      assertJobVisible(request, await uploads.get(request.params.id), request.params.id);
+      await uploads.publish(request.params.id, request.body, actorOf(request));
       return reply.status(202).send({ id: request.params.id });
     },
   );
@@ -141,7 +140,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Upload, ...errors },
       },
     },
-    async (request) => present(await uploads.retry(request.params.id)),
+    async (request) => {
+      assertJobVisible(request, await uploads.get(request.params.id), request.params.id);
+      return present(await uploads.retry(request.params.id));
+    },
   );
 };
 
