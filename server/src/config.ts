@@ -30,6 +30,11 @@ export interface AppConfig {
    * (`ADMIN_TOKEN`, optional); administrators signed in with their accounts need none.
    */
   adminToken?: string;
+  /**
+   * The municipality (code) of requests that name none by header or subdomain
+   * (`DEFAULT_MUNICIPALITY`); unset: the demo municipality, else the first one.
+   */
+  defaultMunicipality?: string;
   /** Sign-in and password-reset requests per minute from one IP address (`AUTH_RATE_LIMIT`, default 10). */
   authRateLimit: number;
   /** Dataset uploads (issue 4). */
@@ -97,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       key: wmsKeyReader(env),
     },
     adminToken: env.ADMIN_TOKEN || undefined,
+    defaultMunicipality: env.DEFAULT_MUNICIPALITY?.trim().toLowerCase() || undefined,
     authRateLimit: positiveNumber(env, 'AUTH_RATE_LIMIT', 10),
     uploads: {
       maxBytes: positiveNumber(env, 'UPLOAD_MAX_MB', 500) * 1024 * 1024,

@@ -38,7 +38,8 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<DatabaseProf
 /** Builds the app on a test database; `listen` also binds it to a free port on 127.0.0.1. */
 export async function startTestApp(kind: DatabaseKind, opts: { listen?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<TestApp> {
   const database = await openTestDatabase(kind);
-  const config = { ...loadConfig({ ...opts.env }), port: 0, host: '127.0.0.1' };
+  // The fixture municipality is the default even when another test seeded the demo into the shared database.
+  const config = { ...loadConfig({ DEFAULT_MUNICIPALITY: 'testa', ...opts.env }), port: 0, host: '127.0.0.1' };
   const app = await buildApp({ config, database, logger: false });
   let url = '';
   if (opts.listen) {

@@ -113,7 +113,7 @@ interface RawRow {
 }
 
 /** How many features match the selection. */
-export async function countFeatures(db: pg.Pool, layer: ResolvedLayer, compiled: CompiledSelection): Promise<number> {
+export async function countFeatures(db: pg.Pool | pg.PoolClient, layer: ResolvedLayer, compiled: CompiledSelection): Promise<number> {
   const { rows } = await db.query<{ n: string }>(
     `SELECT count(*) AS n FROM ${layer.sql.table} t ${compiled.where}`,
     compiled.values,
@@ -123,7 +123,7 @@ export async function countFeatures(db: pg.Pool, layer: ResolvedLayer, compiled:
 
 /** One page of matching features in the selection's order. */
 export async function listFeatures(
-  db: pg.Pool,
+  db: pg.Pool | pg.PoolClient,
   layer: ResolvedLayer,
   compiled: CompiledSelection,
   page: { limit: number; offset: number },
@@ -145,7 +145,7 @@ export async function listFeatures(
  * One feature of the layer with its WGS-84 geometry, or undefined when the layer has no such
  * feature (an id that cannot be one, such as "abc" for a numeric id column, included).
  */
-export async function getFeature(db: pg.Pool, layer: ResolvedLayer, featureId: string): Promise<FeatureDetail | undefined> {
+export async function getFeature(db: pg.Pool | pg.PoolClient, layer: ResolvedLayer, featureId: string): Promise<FeatureDetail | undefined> {
   const params = new SqlParams();
   const where = whereClause(layer, [], params);
   const idCondition = `t.${layer.sql.id} = ${params.add(featureId)}`;
@@ -193,6 +193,10 @@ export async function* exportFeatures(
   try {
     await client.query('BEGIN READ ONLY');
     open = true;
+    // The same municipality scope as withMunicipality(), for the life of the cursor's transaction.
+    if (layer.municipalityId !== null) {
+      await client.query(`SELECT set_config('role', 'gis_tenant', true), set_config('app.municipality_id', $1, true)`, [String(layer.municipalityId)]);
+    }
     await client.query(
       `DECLARE feature_export NO SCROLL CURSOR FOR
        SELECT t.${layer.sql.id} AS id, ${propertiesSql(layer)} AS properties, ${extra}

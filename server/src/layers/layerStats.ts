@@ -10,7 +10,7 @@ export interface LayerStats {
 const cache = new Map<string, { version: number; stats: LayerStats }>();
 
 /** Feature count and WGS-84 extent of a layer, computed in PostGIS and kept until its data changes. */
-export async function layerStats(db: pg.Pool, layer: ResolvedLayer): Promise<LayerStats> {
+export async function layerStats(db: pg.Pool | pg.PoolClient, layer: ResolvedLayer): Promise<LayerStats> {
   const hit = cache.get(layer.id);
   if (hit && hit.version === layer.dataVersion) return hit.stats;
   const { conditions, values } = layer.sql.filter(1);

@@ -83,7 +83,7 @@ function selectFeatures(layer: ResolvedLayer, crs: ServedCrs, params: Params): s
 }
 
 /** How many features of the layer match the filter (`numberMatched`). */
-export async function countFeatures(db: pg.Pool, layer: ResolvedLayer, filter: FeatureFilter): Promise<number> {
+export async function countFeatures(db: pg.Pool | pg.PoolClient, layer: ResolvedLayer, filter: FeatureFilter): Promise<number> {
   if (filter.bbox === null) return 0;
   const params = new Params();
   const sql = `SELECT count(*) AS n FROM ${layer.sql.table} t ${whereClause(layer, filter, params)}`;
@@ -96,7 +96,7 @@ export async function countFeatures(db: pg.Pool, layer: ResolvedLayer, filter: F
 }
 
 /** One page of features in id order, so that offsets page through a stable sequence. */
-export async function findFeatures(db: pg.Pool, layer: ResolvedLayer, page: FeaturePage): Promise<FeatureRecord[]> {
+export async function findFeatures(db: pg.Pool | pg.PoolClient, layer: ResolvedLayer, page: FeaturePage): Promise<FeatureRecord[]> {
   if (page.bbox === null) return [];
   const params = new Params();
   const select = selectFeatures(layer, page.crs, params);
@@ -114,7 +114,7 @@ const notAnIdValue = new Set(['22P02', '22003', '22007', '22008']);
 
 /** The feature with this id (compared as the id column's own type), or undefined. */
 export async function findFeature(
-  db: pg.Pool,
+  db: pg.Pool | pg.PoolClient,
   layer: ResolvedLayer,
   featureId: string,
   crs: ServedCrs,

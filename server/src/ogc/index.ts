@@ -5,7 +5,7 @@ import { layerStats } from '../layers/layerStats.js';
 import type { ResolvedLayer } from '../layers/registry.js';
 import { assertRecordsReadable, mayReadRecords, readIsAudited, recordView } from '../access/layerAccess.js';
 import { notFound } from '../plugins/errors.js';
-import { baseUrl } from '../routes/layers/index.js';
+import { baseUrl, inRequestMunicipality } from '../routes/layers/index.js';
 import { ErrorBody } from '../routes/layers/schemas.js';
 import { describeCollection, localized } from './collections.js';
 import { CRS84, parseCrs, servedCrs, type ServedCrs } from './crs.js';
@@ -13,6 +13,7 @@ import { featureJsonSchema } from './featureSchema.js';
 import { countFeatures, findFeature, findFeatures, type FeatureRecord } from './featureRepository.js';
 import { featureUrl, collectionUrl, link, mediaType, ogcRoot, pageLinks } from './links.js';
 import { ogcErrorFormatter, pickLanguage, readItemsQuery } from './requestParams.js';
+import { withLayerScope } from '../tenancy/scope.js';
 import {
   CollectionParams,
   Collections,
@@ -133,8 +134,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       // listed only to those who may read it: GIS clients read a page of every listed collection,
       // and a 403 there fails a whole ogrinfo or ogr2ogr run. Its own URL still describes it.
       for (const layer of await app.layers.list()) {
-        if (!mayReadRecords(request.user, layer)) continue;
-        collections.push(describeCollection(layer, await layerStats(app.pg.pool, layer), base, lang));
+        if (!mayReadRecords(request.user, layer) || !inRequestMunicipality(request, layer)) continue;
+        collections.push(describeCollection(layer, await withLayerScope(app.pg.pool, layer, (db) => layerStats(db, layer)), base, lang));
       }
       return {
         links: [link(`${ogcRoot(base)}/collections`, 'self', mediaType.json)],
@@ -159,7 +160,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const layer = await collectionLayer(request.params.collectionId);
       const lang = negotiateLanguage(request, reply);
-      return describeCollection(layer, await layerStats(app.pg.pool, layer), baseUrl(request), lang);
+      return describeCollection(layer, await withLayerScope(app.pg.pool, layer, (db) => layerStats(db, layer)), baseUrl(request), lang);
     },
   );
 
@@ -201,8 +202,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { layer, view } = await readableLayer(request, request.params.collectionId);
       const { crs, bbox, limit, offset, selection } = readItemsQuery(request.query);
-      const matched = await countFeatures(app.pg.pool, view, { bbox });
-      const records = await findFeatures(app.pg.pool, view, { bbox, crs, limit, offset });
+      const { matched, records } = await withLayerScope(app.pg.pool, layer, async (db) => ({
+        matched: await countFeatures(db, view, { bbox }),
+        records: await findFeatures(db, view, { bbox, crs, limit, offset }),
+      }));
       if (readIsAudited(layer, view)) {
         await app.audit.recordRead(request, layer, { via: 'ogc.items', count: records.length, selection: { ...request.query } });
       }
@@ -234,7 +237,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const { collectionId, featureId } = request.params;
       const { layer, view } = await readableLayer(request, collectionId);
       const crs = parseCrs(request.query.crs, 'crs');
-      const record = await findFeature(app.pg.pool, view, featureId, crs);
+      const record = await withLayerScope(app.pg.pool, layer, (db) => findFeature(db, view, featureId, crs));
       if (!record) throw notFound(`There is no feature "${featureId.slice(0, 80)}" in the collection "${layer.id}".`);
       if (readIsAudited(layer, view)) await app.audit.recordRead(request, layer, { via: 'ogc.item', featureId: record.id });
       const base = baseUrl(request);

@@ -26,8 +26,8 @@ const SCOPED_PATHS = /^\/(api|ogc|wms|embed)(\/|\?|$)/;
  * Which municipality a request is about, in this order:
  * 1. the `X-Municipality: <code>` header (the web client sends the municipality the user chose);
  * 2. the first label of the host name when it is a municipality's code (`marupe.gis.example.lv`);
- * 3. the demo municipality, else the first one (a deployment that hosts one municipality needs
- *    nothing).
+ * 3. `DEFAULT_MUNICIPALITY`, else the demo municipality, else the first one (a deployment that
+ *    hosts one municipality needs nothing).
  * An unknown code in the header is a 404, never a silent fallback to another municipality.
  */
 async function requestMunicipality(request: FastifyRequest, directory: MunicipalityDirectory): Promise<Municipality | null> {
@@ -51,7 +51,7 @@ async function requestMunicipality(request: FastifyRequest, directory: Municipal
 /** Decorates `app.municipalities` and `request.municipality`. */
 export default fp(
   async (app) => {
-    app.decorate('municipalities', new MunicipalityDirectory(app.pg.pool));
+    app.decorate('municipalities', new MunicipalityDirectory(app.pg.pool, 10_000, app.config.defaultMunicipality));
     app.decorateRequest('municipality', null);
     app.addHook('onRequest', async (request) => {
       if (!SCOPED_PATHS.test(request.url)) return;

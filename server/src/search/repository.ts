@@ -101,7 +101,7 @@ export type AddressMatch =
  * Addresses matching the query, shortest first (then alphabetically): one statement with a
  * branch per address layer, each ordered and limited on its own so the index does the work.
  */
-export async function findAddresses(db: pg.Pool, sources: AddressSource[], match: AddressMatch, limit: number): Promise<AddressHit[]> {
+export async function findAddresses(db: pg.Pool | pg.PoolClient, sources: AddressSource[], match: AddressMatch, limit: number): Promise<AddressHit[]> {
   if (sources.length === 0) return [];
   const params = new SqlParams();
   const lim = params.add(limit);
@@ -138,7 +138,7 @@ export async function findAddresses(db: pg.Pool, sources: AddressSource[], match
  * matches of the first designation before matches of its building or parcel.
  */
 export async function findCadastre(
-  db: pg.Pool,
+  db: pg.Pool | pg.PoolClient,
   sources: CadastreSource[],
   designations: string[],
   limit: number,

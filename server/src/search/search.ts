@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { LayerRegistry } from '../layers/registry.js';
+import type { ResolvedLayer } from '../layers/registry.js';
 import { badRequest } from '../plugins/errors.js';
 import { parseCadastre } from './cadastre.js';
 import { parseCoordinates } from './coordinates.js';
@@ -41,8 +41,9 @@ const round = (v: number) => Math.round(v * 1e7) / 1e7;
  * Answers a search query.
  * @param text the query as typed (1–200 characters)
  * @param limit the most results to return
+ * @param layers the layers to search (their address and cadastre sources), read before the transaction
  */
-export async function search(db: pg.Pool, registry: LayerRegistry, text: string, limit: number): Promise<SearchAnswer> {
+export async function search(db: pg.Pool | pg.PoolClient, layers: ResolvedLayer[], text: string, limit: number): Promise<SearchAnswer> {
   const query = text.replace(/\s+/g, ' ').trim();
   if (query === '') {
     throw badRequest('The search query is empty. Type an address, a cadastre designation or coordinates, e.g. "Daugavas iela 2".');
@@ -63,7 +64,6 @@ export async function search(db: pg.Pool, registry: LayerRegistry, text: string,
   const cadastre = coordinates ? undefined : parseCadastre(query);
   if (cadastre && 'hint' in cadastre) hints.push(cadastre.hint);
   else if (cadastre) {
-    const layers = await registry.list();
     const hits = await findCadastre(db, cadastreSources(layers), cadastre.lookups, limit);
     for (const hit of hits) {
       results.push({
@@ -79,13 +79,13 @@ export async function search(db: pg.Pool, registry: LayerRegistry, text: string,
 
   if (!coordinates && !(cadastre && !('hint' in cadastre))) {
     const room = limit - results.length;
-    if (room > 0) results.push(...(await addressResults(db, registry, query, room)));
+    if (room > 0) results.push(...(await addressResults(db, layers, query, room)));
   }
   return { results: results.slice(0, limit), ...(hints.length ? { hints } : {}) };
 }
 
-async function addressResults(db: pg.Pool, registry: LayerRegistry, query: string, limit: number): Promise<SearchResult[]> {
-  const sources = addressSources(await registry.list());
+async function addressResults(db: pg.Pool | pg.PoolClient, layers: ResolvedLayer[], query: string, limit: number): Promise<SearchResult[]> {
+  const sources = addressSources(layers);
   const hits = await findAddresses(db, sources, { kind: 'prefix', query }, limit);
   const words = [...new Set(query.split(/[\s,]+/).filter(Boolean))].slice(0, MAX_WORDS);
   if (hits.length < limit && words.length > 0) {

@@ -22,6 +22,7 @@ export class MunicipalityDirectory {
   constructor(
     private readonly pool: pg.Pool,
     private readonly refreshMs = 10_000,
+    private readonly defaultCode?: string,
   ) {}
 
   async byCodeOrNull(code: string): Promise<Municipality | null> {
@@ -39,10 +40,13 @@ export class MunicipalityDirectory {
     return [...this.byId.values()];
   }
 
-  /** The municipality of a request that names none: the demo one, else the first; null when none exist. */
+  /**
+   * The municipality of a request that names none: the configured default, else the demo one, else
+   * the first; null when none exist.
+   */
   async fallback(): Promise<Municipality | null> {
     const all = await this.list();
-    return all.find((m) => m.isDemo) ?? all[0] ?? null;
+    return (this.defaultCode ? this.byCode.get(this.defaultCode) : undefined) ?? all.find((m) => m.isDemo) ?? all[0] ?? null;
   }
 
   invalidate(): void {

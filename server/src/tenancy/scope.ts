@@ -1,10 +1,11 @@
 import type pg from 'pg';
 
 /**
- * Runs `work` in one transaction scoped to a municipality: `app.municipality_id` is set with
- * `SET LOCAL` semantics (set_config(…, true)), so it ends with the transaction and can never leak to
- * the next user of a pooled connection. Row-level security policies on the municipal tables read
- * this setting, so a query that forgets its `WHERE municipality_id = …` still sees only this
+ * Runs `work` in one transaction scoped to a municipality: the role `gis_tenant` and
+ * `app.municipality_id` are set with `SET LOCAL` semantics (set_config(…, true)), so both end with
+ * the transaction and can never leak to the next user of a pooled connection. The row-level
+ * security policies on every table with a municipality_id (migration 0013) read this setting, so a
+ * query that forgets its `WHERE municipality_id = …` still sees and changes only this
  * municipality's rows.
  *
  * Every read or write of municipal data on behalf of a request goes through here (or through
@@ -18,7 +19,9 @@ export async function withMunicipality<T>(
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query(`SELECT set_config('app.municipality_id', $1, true)`, [String(municipalityId)]);
+    // One round trip: the tenant role (bound by the row-level security policies of migration 0013)
+    // and the municipality, both for this transaction only.
+    await client.query(`SELECT set_config('role', 'gis_tenant', true), set_config('app.municipality_id', $1, true)`, [String(municipalityId)]);
     const result = await work(client);
     await client.query('COMMIT');
     return result;
@@ -28,4 +31,16 @@ export async function withMunicipality<T>(
   } finally {
     client.release();
   }
+}
+
+/**
+ * Runs `work` scoped to the municipality that owns a layer (its id names it). A layer shared by all
+ * municipalities (municipality_id NULL) holds no municipal rows and is read without a scope.
+ */
+export async function withLayerScope<T>(
+  pool: pg.Pool,
+  layer: { municipalityId: number | null },
+  work: (client: pg.PoolClient | pg.Pool) => Promise<T>,
+): Promise<T> {
+  return layer.municipalityId === null ? work(pool) : withMunicipality(pool, layer.municipalityId, work);
 }

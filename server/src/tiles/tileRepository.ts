@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { DatabaseCapabilities } from '../db/database.js';
 import type { ResolvedLayer } from '../layers/registry.js';
+import { withLayerScope } from '../tenancy/scope.js';
 import { encodeTileLayer, type TileFeatureRow } from './mvtEncoder.js';
 import type { TileCoordinates } from './tileCoordinates.js';
 import { tileStatement, type TileEncoding } from './tileQueries.js';
@@ -30,8 +31,9 @@ class PostgisTileRepository implements TileRepository {
 
   async fetchTile(layer: ResolvedLayer, tile: TileCoordinates): Promise<Buffer> {
     const statement = tileStatement(layer, this.encoding);
-    const { rows } = await this.pool
-      .query<{ mvt: Buffer | null }>({ name: statement.name, text: statement.text, values: statement.values(tile) })
+    const { rows } = await withLayerScope(this.pool, layer, (db) =>
+      db.query<{ mvt: Buffer | null }>({ name: statement.name, text: statement.text, values: statement.values(tile) }),
+    )
       .catch((cause) => {
         throw new Error(`reading tile ${tile.z}/${tile.x}/${tile.y} of layer ${layer.id}`, { cause });
       });
@@ -53,8 +55,9 @@ class ServerEncodedTileRepository implements TileRepository {
 
   async fetchTile(layer: ResolvedLayer, tile: TileCoordinates): Promise<Buffer> {
     const statement = tileStatement(layer, this.encoding);
-    const { rows } = await this.pool
-      .query<TileFeatureRow>({ name: statement.name, text: statement.text, values: statement.values(tile), types: featureTypes })
+    const { rows } = await withLayerScope(this.pool, layer, (db) =>
+      db.query<TileFeatureRow>({ name: statement.name, text: statement.text, values: statement.values(tile), types: featureTypes }),
+    )
       .catch((cause) => {
         throw new Error(`reading tile ${tile.z}/${tile.x}/${tile.y} of layer ${layer.id}`, { cause });
       });

@@ -169,6 +169,8 @@ export async function publishLayer(
   const featureCount = inserted.rowCount ?? 0;
   if (!featureCount) throw badRequest(`No feature of ${layer.name} has a usable geometry after reprojection and repair; nothing was published.`);
   await client.query(`CREATE INDEX ${quote(`${table}_geom_gix`)} ON ${quote(table)} USING gist (geom)`);
+  // The new table has a municipality_id: the same row-level security as every municipal table.
+  await client.query('SELECT apply_tenant_policies()');
   await client.query(`ANALYZE ${quote(table)}`);
 
   const layerFields: LayerField[] = fields.map((f) => ({ name: f.name, type: f.type, title: { lv: f.sourceName, en: f.sourceName } }));

@@ -8,6 +8,7 @@ import { assertRecordsReadable, readIsAudited, recordView } from '../../access/l
 import type { ResolvedLayer } from '../../layers/registry.js';
 import { badRequest, notFound, type UserError } from '../../plugins/errors.js';
 import { ErrorBody } from '../layers/schemas.js';
+import { withLayerScope } from '../../tenancy/scope.js';
 import {
   DEFAULT_PAGE,
   ExportFile,
@@ -74,8 +75,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const { layer, view } = await readableLayer(request, request.params.layerId);
       const compiled = compileSelection(view, { conditions: parseFilter(filter), sort, order });
       // One query after the other: the embedded database serves a single connection.
-      const total = await countFeatures(app.pg.pool, view, compiled);
-      const features = offset < total ? await listFeatures(app.pg.pool, view, compiled, { limit, offset }) : [];
+      const { total, features } = await withLayerScope(app.pg.pool, layer, async (db) => {
+        const total = await countFeatures(db, view, compiled);
+        return { total, features: offset < total ? await listFeatures(db, view, compiled, { limit, offset }) : [] };
+      });
       if (readIsAudited(layer, view)) {
         await app.audit.recordRead(request, layer, {
           via: 'features.list',
@@ -102,7 +105,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { layerId, featureId } = request.params;
       const { layer, view } = await readableLayer(request, layerId);
-      const feature = await getFeature(app.pg.pool, view, featureId);
+      const feature = await withLayerScope(app.pg.pool, layer, (db) => getFeature(db, view, featureId));
       if (!feature) throw notFound(`The layer "${layerId}" has no feature "${featureId}".`);
       if (readIsAudited(layer, view)) await app.audit.recordRead(request, layer, { via: 'features.item', featureId: feature.id });
       return feature;
@@ -130,7 +133,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const { format = 'csv', sort, order, filter } = request.query;
       const { layer, view } = await readableLayer(request, request.params.layerId);
       const compiled = compileSelection(view, { conditions: parseFilter(filter), sort, order });
-      const total = await countFeatures(app.pg.pool, view, compiled);
+      const total = await withLayerScope(app.pg.pool, layer, (db) => countFeatures(db, view, compiled));
       if (total > MAX_EXPORT_ROWS) {
         throw badRequest(
           `${total} features match, but an export holds at most ${MAX_EXPORT_ROWS}. Narrow the filter ` +

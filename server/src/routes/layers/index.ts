@@ -12,6 +12,10 @@ export const baseUrl = (request: FastifyRequest) => `${request.protocol}://${req
 
 const mvtFieldType = (type: string) => (type === 'integer' || type === 'number' ? 'Number' : type === 'boolean' ? 'Boolean' : 'String');
 
+/** Whether a layer belongs to the request's municipality, or to all municipalities. */
+export const inRequestMunicipality = (request: FastifyRequest, layer: ResolvedLayer) =>
+  layer.municipalityId === null || layer.municipalityId === request.municipality?.id;
+
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   async function describe(layer: ResolvedLayer, request: FastifyRequest): Promise<Static<typeof LayerSummary>> {
     const stats = await layerStats(app.pg.pool, layer);
@@ -55,13 +59,15 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'The layer catalog',
-        description: 'Every layer with titles (lv/en/uk), fields, extent, feature count, default style and a TileJSON.',
+        description:
+          "The layers of the request's municipality (X-Municipality, subdomain or the default; see docs/accounts.md) and the shared ones, " +
+          'with titles (lv/en/uk), fields, extent, feature count, default style and a TileJSON.',
         tags: ['layers'],
         response: { 200: Type.Object({ layers: Type.Array(LayerSummary) }) },
       },
     },
     async (request) => {
-      const layers = await app.layers.list();
+      const layers = (await app.layers.list()).filter((l) => inRequestMunicipality(request, l));
       const described = [];
       // One at a time: the embedded database serves a single connection.
       for (const layer of layers) described.push(await describe(layer, request));

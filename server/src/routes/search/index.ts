@@ -1,3 +1,5 @@
+import { withMunicipality } from '../../tenancy/scope.js';
+import { inRequestMunicipality } from '../layers/index.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 import { Type } from 'typebox';
@@ -68,7 +70,15 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SearchAnswer, 400: ErrorBody },
       },
     },
-    async (request) => search(app.pg.pool, app.layers, request.query.q, request.query.limit ?? 10),
+    async (request) => {
+      const { q, limit = 10 } = request.query;
+      // Row-level security keeps every other municipality's addresses and parcels out of the answer.
+      const municipality = request.municipality;
+      if (!municipality) return { results: [] };
+      // The registry is read first: inside the transaction the embedded database's one connection is taken.
+      const layers = (await app.layers.list()).filter((l) => inRequestMunicipality(request, l));
+      return withMunicipality(app.pg.pool, municipality.id, (client) => search(client, layers, q, limit));
+    },
   );
 };
 export default routes;
