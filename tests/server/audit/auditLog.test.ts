@@ -25,7 +25,7 @@ describeEachDatabase(
     const entriesOf = async (userId: number) =>
       (
         await ctx().app.pg.query(
-          'SELECT municipality_id, action, layer_id, feature_id, details FROM audit_log WHERE user_id = $1 ORDER BY id',
+          `SELECT municipality_id, action, layer_id, feature_id, details FROM audit_log WHERE user_id = $1 AND action NOT LIKE 'auth.%' ORDER BY id`,
           [userId],
         )
       ).rows;

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 import { LRUCache } from 'lru-cache';
 import { Type } from 'typebox';
@@ -13,6 +15,7 @@ import {
   resetPassword,
   resetTokenEmail,
 } from '../../auth/repository.js';
+import { insertAuditEntry } from '../../audit/repository.js';
 import { badRequest, UserError } from '../../plugins/errors.js';
 import { endSession, requireUser, SESSION_IDLE_SECONDS, SESSION_TTL_SECONDS } from '../../plugins/auth.js';
 import { ErrorBody } from '../layers/schemas.js';
@@ -61,6 +64,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   // does not tell whether an email has an account.
   const unknownFailures = new LRUCache<string, { failures: number; lockedUntil?: number }>({ max: 10_000, ttl: LOCK_MINUTES * 60_000 });
 
+  /** An entry in the audit log for a sign-in event; accounts are not bound to one municipality. */
+  const authEvent = (request: FastifyRequest, action: string, userId: number | null, details: Record<string, unknown> = {}) =>
+    insertAuditEntry(app.pg.pool, { userId, municipalityId: null, action, details, ip: request.ip });
+  /** A failed sign-in names the account when there is one; an unknown email only by a digest, to spot guessing. */
+  const attempted = (email: string) => ({ emailDigest: createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 16) });
+
   app.post(
     '/login',
     {
@@ -83,13 +92,20 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       if (unknown?.lockedUntil && unknown.lockedUntil > Date.now()) throw new UserError(429, lockedMessage);
 
       const candidate = await findLoginCandidate(app.pg.pool, email);
-      if (candidate?.lockedUntil) throw new UserError(429, lockedMessage);
+      if (candidate?.lockedUntil) {
+        await authEvent(request, 'auth.login_failed', candidate.id, { method: 'password', reason: 'locked' });
+        throw new UserError(429, lockedMessage);
+      }
       const usable = candidate && !candidate.disabled && candidate.passwordHash;
       // Verify against a decoy when there is no usable account, so the answer takes as long.
       const ok = (await verifyPassword(password, usable ? candidate.passwordHash! : await decoyHash())) && !!usable;
       if (!ok) {
+        await authEvent(request, 'auth.login_failed', candidate?.id ?? null, { method: 'password', ...(candidate ? {} : attempted(email)) });
         if (candidate) {
-          if (await recordLoginFailure(app.pg.pool, candidate.id, MAX_FAILED_LOGINS, LOCK_MINUTES)) throw new UserError(429, lockedMessage);
+          if (await recordLoginFailure(app.pg.pool, candidate.id, MAX_FAILED_LOGINS, LOCK_MINUTES)) {
+            await authEvent(request, 'auth.lockout', candidate.id, { minutes: LOCK_MINUTES });
+            throw new UserError(429, lockedMessage);
+          }
         } else {
           const failures = (unknown?.failures ?? 0) + 1;
           const locked = failures >= MAX_FAILED_LOGINS;
@@ -109,6 +125,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const loaded = await loadSession(app.pg.pool, session.token, SESSION_IDLE_SECONDS);
       if (!loaded) throw new Error('a session just created could not be read back');
       app.auth.setSessionCookie(request, reply, session);
+      await authEvent(request, 'auth.login', candidate.id, { method: 'password' });
       request.log.info({ userId: candidate.id }, 'signed in');
       return { user: loaded.user, csrfToken: session.csrfToken };
     },
@@ -125,6 +142,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
+      if (request.user) await authEvent(request, 'auth.logout', request.user.id);
       await endSession(request, reply);
       return reply.code(204).send(null);
     },
@@ -192,6 +210,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       if (problem) throw badRequest(problem);
       const done = await resetPassword(app.pg.pool, token, await hashPassword(password));
       if (!done) throw badRequest('This reset token is unknown, used or expired; ask for a new one.');
+      await authEvent(request, 'auth.password_reset', done.userId);
       request.log.info({ userId: done.userId }, 'password reset');
       return { message: 'The password is changed; sign in with it.' };
     },
