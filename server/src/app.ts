@@ -19,6 +19,7 @@ import layerRoutes from './routes/layers/index.js';
 import tileRoutes from './routes/tiles/index.js';
 import ogcRoutes from './ogc/index.js';
 import featureRoutes from './routes/features/index.js';
+import aggregateRoutes from './routes/aggregates/index.js';
 import searchRoutes from './routes/search/index.js';
 import basemapRoutes from './routes/basemaps/index.js';
 import wmsRoutes from './wms/routes.js';
@@ -80,6 +81,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(layerRoutes, { prefix: '/api/layers' });
   await app.register(tileRoutes, { prefix: '/api/tiles' });
   await app.register(featureRoutes, { prefix: '/api/layers' });
+  await app.register(aggregateRoutes, { prefix: '/api/layers' });
   await app.register(searchRoutes, { prefix: '/api/search' });
   await app.register(basemapRoutes, { prefix: '/api/basemaps' });
   await app.register(ogcRoutes, { prefix: '/ogc' });

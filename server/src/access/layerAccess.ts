@@ -26,6 +26,17 @@ export function mayReadRecords(user: SessionUser | null, layer: ResolvedLayer): 
   return !layer.restricted || hasRole(user, PERSONAL_DATA_ROLE, layer.municipalityId);
 }
 
+/** The role that reads per-parish aggregates of a restricted layer (with small counts suppressed). */
+export const AGGREGATE_ROLE = 'official';
+
+/**
+ * Whether the user may read the layer's aggregates per territorial unit: everyone for a public
+ * layer; for a restricted one, officials and stronger roles of its municipality.
+ */
+export function mayReadAggregates(user: SessionUser | null, layer: ResolvedLayer): boolean {
+  return !layer.restricted || hasRole(user, AGGREGATE_ROLE, layer.municipalityId);
+}
+
 /** Whether the user may see the layer's restricted fields in records (never in tiles). */
 export function mayReadRestrictedFields(user: SessionUser | null, layer: ResolvedLayer): boolean {
   return hasRole(user, PERSONAL_DATA_ROLE, layer.municipalityId);

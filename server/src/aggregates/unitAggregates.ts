@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type pg from 'pg';
+import { suppressSmallCounts, SMALL_COUNT } from '../access/suppression.js';
+import { rootDir } from '../config.js';
+import type { ResolvedLayer } from '../layers/registry.js';
+import type { LocalizedText } from '../layers/types.js';
+
+const template = readFileSync(path.join(rootDir, 'sql/queries/aggregate_by_unit.sql'), 'utf8');
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Which territorial units to aggregate by: parishes and towns, or villages. */
+export type UnitLevel = 'parish' | 'village';
+const unitKinds: Record<UnitLevel, string[]> = { parish: ['parish', 'town'], village: ['village'] };
+
+/** A measure of an aggregate: the sum of a numeric field, or how many features have a boolean field true. */
+export interface Measure {
+  name: string;
+  title: LocalizedText;
+  kind: 'sum' | 'countTrue';
+}
+
+export interface UnitAggregate {
+  unitId: number;
+  name: string;
+  kind: string;
+  /** A point inside the unit, [lon, lat], for labels; never a feature's position. */
+  point: [number, number];
+  count: number | null;
+  values: Record<string, number> | null;
+  suppressed: boolean;
+}
+
+export interface LayerAggregate {
+  layerId: string;
+  by: UnitLevel;
+  /** Counts from 1 to threshold − 1 are suppressed; null when the reader may see the records. */
+  threshold: number | null;
+  measures: Measure[];
+  units: UnitAggregate[];
+  total: { count: number; values: Record<string, number> };
+  computedAt: string;
+}
+
+/** The measures a layer can be aggregated by: its public numeric and boolean fields. */
+export function measuresOf(layer: ResolvedLayer): Measure[] {
+  return layer.fields
+    .filter((f) => !f.restricted && (f.type === 'integer' || f.type === 'number' || f.type === 'boolean'))
+    .map((f) => ({ name: f.name, title: f.title, kind: f.type === 'boolean' ? 'countTrue' : 'sum' }));
+}
+
+function statement(layer: ResolvedLayer, measures: Measure[]) {
+  const { conditions, values } = layer.sql.filter(3);
+  const sql = template
+    .replace('{{id}}', layer.sql.id)
+    .replace('{{table}}', layer.sql.table)
+    .replace('{{geom}}', layer.sql.geom)
+    .replace('{{filter}}', conditions.map((c) => ` AND s.${c}`).join(''))
+    .replace(
+      '{{measures}}',
+      measures
+        .map((m, i) => (m.kind === 'sum' ? `,\n       coalesce(sum(f.${quote(m.name)}), 0)::float8 AS m${i}` : `,\n       count(*) FILTER (WHERE f.${quote(m.name)})::int AS m${i}`))
+        .join(''),
+    );
+  return { sql, values };
+}
+
+/**
+ * Counts and sums of a layer's features per territorial unit of its municipality, computed in
+ * PostGIS on the caller's (municipality-scoped) connection. With `suppress`, units of 1–4 features
+ * lose their numbers (and one more when a single one would be given away by the total).
+ */
+export async function aggregateByUnit(
+  db: pg.Pool | pg.PoolClient,
+  layer: ResolvedLayer,
+  by: UnitLevel,
+  suppress: boolean,
+): Promise<LayerAggregate> {
+  const measures = measuresOf(layer);
+  const { sql, values } = statement(layer, measures);
+  const { rows } = await db.query<Record<string, number | string>>(sql, [layer.municipalityId, unitKinds[by], ...values]);
+  const raw = rows.map((r) => ({
+    count: Number(r.count),
+    values: Object.fromEntries(measures.map((m, i) => [m.name, Number(r[`m${i}`])])),
+  }));
+  const cells = suppress ? suppressSmallCounts(raw) : raw.map((r) => ({ ...r, suppressed: false }));
+  const total = {
+    count: raw.reduce((a, r) => a + r.count, 0),
+    values: Object.fromEntries(measures.map((m) => [m.name, raw.reduce((a, r) => a + r.values[m.name], 0)])),
+  };
+  return {
+    layerId: layer.id,
+    by,
+    threshold: suppress ? SMALL_COUNT : null,
+    measures,
+    units: rows.map((r, i) => ({
+      unitId: Number(r.unit_id),
+      name: String(r.name),
+      kind: String(r.kind),
+      point: [Math.round(Number(r.lon) * 1e6) / 1e6, Math.round(Number(r.lat) * 1e6) / 1e6],
+      ...cells[i],
+    })),
+    total,
+    computedAt: new Date().toISOString(),
+  };
+}
