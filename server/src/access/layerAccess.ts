@@ -23,8 +23,11 @@ export type ReadSurface = 'records' | 'features' | 'tiles';
 
 /** Whether the user may read the records (and so the geometry of single features) of the layer. */
 export function mayReadRecords(user: SessionUser | null, layer: ResolvedLayer): boolean {
-  return !layer.restricted || hasRole(user, PERSONAL_DATA_ROLE, layer.municipalityId);
+  return layer.readRole === 'public' || hasRole(user, layer.readRole, layer.municipalityId);
 }
+
+/** Whether anyone, signed in or not, reads the layer's records: its tiles may go to shared caches. */
+export const isPublicLayer = (layer: ResolvedLayer) => layer.readRole === 'public';
 
 /** The role that reads per-parish aggregates of a restricted layer (with small counts suppressed). */
 export const AGGREGATE_ROLE = 'official';
@@ -34,7 +37,7 @@ export const AGGREGATE_ROLE = 'official';
  * layer; for a restricted one, officials and stronger roles of its municipality.
  */
 export function mayReadAggregates(user: SessionUser | null, layer: ResolvedLayer): boolean {
-  return !layer.restricted || hasRole(user, AGGREGATE_ROLE, layer.municipalityId);
+  return !layer.restricted || hasRole(user, AGGREGATE_ROLE, layer.municipalityId) || mayReadRecords(user, layer);
 }
 
 /** Whether the user may see the layer's restricted fields in records (never in tiles). */
@@ -50,6 +53,12 @@ export function assertRecordsReadable(user: SessionUser | null, layer: ResolvedL
     features: 'its features cannot be read through this API without such a role.',
     tiles: 'its tiles are not public.',
   }[surface];
+  if (!layer.restricted) {
+    throw forbidden(
+      `The layer "${layer.id}" is available only to the ${layer.readRole} role and stronger roles of its municipality; ${what}` +
+        (user ? '' : ' Sign in.'),
+    );
+  }
   throw forbidden(
     `The layer "${layer.id}" holds personal data and is available only to authorised roles` +
       `; ${what}` +

@@ -213,3 +213,49 @@ export async function resetTokenEmail(db: Db, token: string): Promise<string | u
   );
   return rows[0]?.email;
 }
+
+/** A member of a municipality, as its administrators see them. */
+export interface Member {
+  id: number;
+  email: string;
+  name: string;
+  language: string;
+  role: Role;
+  disabled: boolean;
+  /** When the user last made a request with a live session; null when never or expired. */
+  lastSeenAt: string | null;
+}
+
+/** The municipality's members, by email. */
+export async function listMembers(db: Db, municipalityId: number): Promise<Member[]> {
+  const { rows } = await db.query(
+    `SELECT u.id, u.email, u.name, u.preferred_language AS language, m.role, u.disabled,
+            (SELECT max(s.last_seen_at) FROM session s WHERE s.user_id = u.id) AS last_seen_at
+       FROM membership m JOIN app_user u ON u.id = m.user_id
+      WHERE m.municipality_id = $1
+      ORDER BY lower(u.email)`,
+    [municipalityId],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    email: r.email,
+    name: r.name,
+    language: r.language,
+    role: r.role,
+    disabled: r.disabled,
+    lastSeenAt: r.last_seen_at ? new Date(r.last_seen_at).toISOString() : null,
+  }));
+}
+
+/** Removes a user's role in a municipality; true when they had one. */
+export async function removeMembership(db: Db, userId: number, municipalityId: number): Promise<boolean> {
+  const { rowCount } = await db.query('DELETE FROM membership WHERE user_id = $1 AND municipality_id = $2', [userId, municipalityId]);
+  return (rowCount ?? 0) > 0;
+}
+
+/** Disables or enables an account; disabling ends its sessions. False when there is no such user. */
+export async function setUserDisabled(db: Db, userId: number, disabled: boolean): Promise<boolean> {
+  const { rowCount } = await db.query('UPDATE app_user SET disabled = $2 WHERE id = $1', [userId, disabled]);
+  if (disabled) await db.query('DELETE FROM session WHERE user_id = $1', [userId]);
+  return (rowCount ?? 0) > 0;
+}

@@ -1,5 +1,9 @@
 import type pg from 'pg';
 import type { LayerDefinition } from './types.js';
+import type { Role } from '../auth/roles.js';
+
+/** Who reads a layer's records: anyone, or at least this role in the layer's municipality. */
+export type ReadRole = 'public' | Role;
 
 interface LayerRow {
   id: string;
@@ -15,6 +19,7 @@ interface LayerRow {
   fields: LayerDefinition['fields'];
   style: LayerDefinition['style'];
   restricted: boolean;
+  read_role: ReadRole | null;
   min_zoom: number;
   max_zoom: number;
   sort_order: number;
@@ -26,6 +31,8 @@ interface LayerRow {
  * query of it uses. Identifiers come from here only, so no request text reaches SQL.
  */
 export interface ResolvedLayer extends LayerDefinition {
+  /** The weakest role of the layer's municipality that reads its records; 'public': anyone. */
+  readRole: ReadRole;
   sql: {
     table: string;
     id: string;
@@ -138,6 +145,7 @@ function resolve(row: LayerRow, tenantColumn: boolean): ResolvedLayer {
     fields: row.fields,
     style: row.style,
     restricted: row.restricted,
+    readRole: row.read_role ?? (row.restricted ? 'editor' : 'public'),
     minZoom: row.min_zoom,
     maxZoom: row.max_zoom,
     sortOrder: row.sort_order,

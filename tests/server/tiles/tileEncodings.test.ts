@@ -190,6 +190,7 @@ function probeLayer(): ResolvedLayer {
     ],
     style: {},
     restricted: false,
+    readRole: 'public',
     minZoom: 0,
     maxZoom: 22,
     sortOrder: 0,

@@ -5,6 +5,8 @@ import { createPasswordReset, createUser, setMembership } from '../../auth/repos
 import { requireRole } from '../../plugins/auth.js';
 import { badRequest, UserError } from '../../plugins/errors.js';
 import { ErrorBody } from '../layers/schemas.js';
+import layerAccessRoutes from './layerAccess.js';
+import memberRoutes from './members.js';
 import { EMAIL_MAX } from '../auth/schemas.js';
 
 const Role = Type.Union([Type.Literal('viewer'), Type.Literal('official'), Type.Literal('editor'), Type.Literal('admin')], {
@@ -38,6 +40,8 @@ function formatSchemaError(errors: FastifySchemaValidationError[], context: stri
 
 /** Users and roles of a municipality, for its administrators (under /api/admin). */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(memberRoutes);
+  await app.register(layerAccessRoutes);
   app.post(
     '/users',
     {

@@ -1,4 +1,5 @@
 import { withMunicipality } from '../../tenancy/scope.js';
+import { mayReadRecords } from '../../access/layerAccess.js';
 import { inRequestMunicipality } from '../layers/index.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
@@ -76,7 +77,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const municipality = request.municipality;
       if (!municipality) return { results: [] };
       // The registry is read first: inside the transaction the embedded database's one connection is taken.
-      const layers = (await app.layers.list()).filter((l) => inRequestMunicipality(request, l));
+      const layers = (await app.layers.list()).filter((l) => inRequestMunicipality(request, l) && mayReadRecords(request.user, l));
       return withMunicipality(app.pg.pool, municipality.id, (client) => search(client, layers, q, limit));
     },
   );

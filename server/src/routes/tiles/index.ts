@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { isPublicLayer } from '../../access/layerAccess.js';
 import { parseTileCoordinates } from '../../tiles/tileCoordinates.js';
 import { createTileRepository } from '../../tiles/tileRepository.js';
 import { ifNoneMatchHits, TileService } from '../../tiles/tileService.js';
@@ -61,8 +62,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const tile = parseTileCoordinates(request.params);
       const layer = await tiles.tileableLayer(request.params.layerId, request.user);
       // Tiles of a restricted layer depend on who asks: no shared HTTP cache may keep them.
-      reply.header('cache-control', `${layer.restricted ? 'private' : 'public'}, max-age=${app.config.tileMaxAge}`);
-      if (layer.restricted) reply.header('vary', 'Cookie');
+      reply.header('cache-control', `${isPublicLayer(layer) ? 'public' : 'private'}, max-age=${app.config.tileMaxAge}`);
+      if (!isPublicLayer(layer)) reply.header('vary', 'Cookie');
       if (tile.z < layer.minZoom) return reply.code(204).send(null);
 
       const etag = tiles.etag(layer, tile);

@@ -1,0 +1,103 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { listMembers, removeMembership, setUserDisabled } from '../../auth/repository.js';
+import { requireRole } from '../../plugins/auth.js';
+import { badRequest, UserError } from '../../plugins/errors.js';
+import { ErrorBody } from '../layers/schemas.js';
+
+const Member = Type.Object({
+  id: Type.Integer(),
+  email: Type.String(),
+  name: Type.String(),
+  language: Type.String(),
+  role: Type.String(),
+  disabled: Type.Boolean(),
+  lastSeenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+const MunicipalityQuery = Type.Object(
+  { municipalityId: Type.Optional(Type.Integer({ minimum: 1, description: "Default: the request's municipality." })) },
+  { additionalProperties: false },
+);
+const UserParams = Type.Object({ userId: Type.Integer({ minimum: 1 }) });
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+
+/** The municipality an admin request is about: the one asked for, else the request's; the caller must administer it. */
+export function administeredMunicipality(request: FastifyRequest, asked?: number): number {
+  const municipalityId = asked ?? request.municipality?.id;
+  if (municipalityId === undefined) throw badRequest('There is no municipality yet.');
+  requireRole(request, 'admin', municipalityId);
+  return municipalityId;
+}
+
+/** The members of a municipality, for its administrators (under /api/admin). */
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/users',
+    {
+      schema: {
+        summary: "The municipality's users and their roles (admin)",
+        tags: ['admin'],
+        querystring: MunicipalityQuery,
+        response: { 200: Type.Object({ municipalityId: Type.Integer(), users: Type.Array(Member) }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const municipalityId = administeredMunicipality(request, request.query.municipalityId);
+      reply.header('cache-control', 'no-store');
+      return { municipalityId, users: await listMembers(app.pg.pool, municipalityId) };
+    },
+  );
+
+  app.delete(
+    '/memberships/:userId',
+    {
+      schema: {
+        summary: "Remove a user's role in the municipality (admin)",
+        tags: ['admin'],
+        params: UserParams,
+        querystring: MunicipalityQuery,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const municipalityId = administeredMunicipality(request, request.query.municipalityId);
+      const { userId } = request.params;
+      if (userId === request.user!.id) throw badRequest('You cannot remove your own role; ask another administrator.');
+      const role = (await listMembers(app.pg.pool, municipalityId)).find((m) => m.id === userId)?.role;
+      if (!(await removeMembership(app.pg.pool, userId, municipalityId))) throw new UserError(404, `User ${userId} has no role in this municipality.`);
+      await app.audit.record(request, { action: 'membership.remove', municipalityId, details: { userId, before: { role } } });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.put(
+    '/users/:userId/disabled',
+    {
+      schema: {
+        summary: 'Disable or enable a member’s account (admin)',
+        description: 'A disabled account cannot sign in and its sessions end at once. Needs X-CSRF-Token.',
+        tags: ['admin'],
+        params: UserParams,
+        querystring: MunicipalityQuery,
+        body: Type.Object({ disabled: Type.Boolean() }, { additionalProperties: false }),
+        response: { 200: Type.Object({ userId: Type.Integer(), disabled: Type.Boolean() }), ...errors },
+      },
+    },
+    async (request) => {
+      const municipalityId = administeredMunicipality(request, request.query.municipalityId);
+      const { userId } = request.params;
+      const { disabled } = request.body;
+      if (userId === request.user!.id) throw badRequest('You cannot disable your own account.');
+      // An administrator manages the accounts of their own municipality's members only.
+      if (!(await listMembers(app.pg.pool, municipalityId)).some((m) => m.id === userId)) {
+        throw new UserError(404, `User ${userId} is not a member of this municipality.`);
+      }
+      await setUserDisabled(app.pg.pool, userId, disabled);
+      await app.audit.record(request, { action: disabled ? 'user.disable' : 'user.enable', municipalityId, details: { userId } });
+      return { userId, disabled };
+    },
+  );
+};
+
+export default routes;
