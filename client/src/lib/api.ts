@@ -122,7 +122,7 @@ export interface SearchAnswer {
   hints?: string[];
 }
 
-interface Options {
+export interface Options {
   signal?: AbortSignal;
 }
 
@@ -147,7 +147,7 @@ export function setRequestMunicipality(code: string | null): void {
 
 const scopeHeaders = (): Record<string, string> => (requestMunicipality ? { 'x-municipality': requestMunicipality } : {});
 
-async function getJson<T>(url: string, { signal }: Options = {}): Promise<T> {
+export async function getJson<T>(url: string, { signal }: Options = {}): Promise<T> {
   const response = await fetch(url, { signal, headers: { accept: 'application/json', ...scopeHeaders() } });
   if (!response.ok) {
     const body = await response.json().catch(() => null);
@@ -247,8 +247,8 @@ async function failure(response: Response, url: string): Promise<ApiError> {
   return new ApiError(body?.message ?? `${url.split('?')[0]} answered ${response.status}`, response.status);
 }
 
-/** POST/DELETE with a JSON body (or none) and the CSRF token; the JSON answer, or undefined for 204. */
-async function send<T>(method: 'POST' | 'DELETE', url: string, body: unknown, { signal }: Options = {}): Promise<T> {
+/** POST/PUT/DELETE with a JSON body (or none) and the CSRF token; the JSON answer, or undefined for 204. */
+export async function send<T>(method: 'POST' | 'PUT' | 'DELETE', url: string, body: unknown, { signal }: Options = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...scopeHeaders(), ...csrfHeaders() };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(url, { method, signal, headers, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -3,7 +3,7 @@
  * so other pages live under `#/<page>`: a hash starting with "#/" is a route, never a permalink,
  * and every other hash (empty, `#map=…`, even a malformed one) belongs to the map.
  */
-export const pages = ['map', 'data', 'dashboards', 'admin'] as const;
+export const pages = ['map', 'data', 'admin'] as const;
 export type Page = (typeof pages)[number];
 
 /** The page a hash shows; unknown routes fall back to the map. */
@@ -17,5 +17,5 @@ export function pageOf(hash: string): Page {
 /** Whether a hash is a route (a page other than the map's permalink). */
 export const isRoute = (hash: string) => hash.replace(/^#/, '').startsWith('/');
 
-/** The hash of a page: `#/data`, `#/dashboards`, `#/admin`; the map's is its last permalink (or empty). */
+/** The hash of a page: `#/data`, `#/admin`; the map's is its last permalink (or empty). */
 export const pageHash = (page: Exclude<Page, 'map'>) => `#/${page}`;

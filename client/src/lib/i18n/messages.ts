@@ -2,20 +2,17 @@ import enCore from './en.json';
 import lvCore from './lv.json';
 import ukCore from './uk.json';
 // Each page that brings many messages keeps them beside its components, in `messages.<locale>.json`
-// with keys prefixed by the page ("admin.…", "dashboards.…", "workflow.…"); add its three files here.
+// with keys prefixed by the page ("admin.…", "workflow.…"); add its three files here.
 import adminEn from '../admin/messages.en.json';
 import adminLv from '../admin/messages.lv.json';
 import adminUk from '../admin/messages.uk.json';
-import dashboardsEn from '../dashboards/messages.en.json';
-import dashboardsLv from '../dashboards/messages.lv.json';
-import dashboardsUk from '../dashboards/messages.uk.json';
 import workflowsEn from '../workflows/messages.en.json';
 import workflowsLv from '../workflows/messages.lv.json';
 import workflowsUk from '../workflows/messages.uk.json';
 
-const lv = { ...lvCore, ...adminLv, ...dashboardsLv, ...workflowsLv };
-const en = { ...enCore, ...adminEn, ...dashboardsEn, ...workflowsEn };
-const uk = { ...ukCore, ...adminUk, ...dashboardsUk, ...workflowsUk };
+const lv = { ...lvCore, ...adminLv, ...workflowsLv };
+const en = { ...enCore, ...adminEn, ...workflowsEn };
+const uk = { ...ukCore, ...adminUk, ...workflowsUk };
 
 /** The UI languages, Latvian first. */
 export const locales = ['lv', 'en', 'uk'] as const;

@@ -1,0 +1,72 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWhen, hasChromium } from '../helpers/requirements.js';
+import { describeEachDatabase, type TestApp } from '../helpers/testApp.js';
+import { addUser, municipalityId } from '../helpers/users.js';
+import { freshPage, launchBrowser, screenshot } from './browser.js';
+import { ensureClientBuildShared } from './clientBuildLock.js';
+
+describeWhen(hasChromium(), 'e2e: administration in Chromium', 'no /usr/bin/chromium (apt-get install chromium)', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await ensureClientBuildShared();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  describeEachDatabase(
+    'admin page',
+    (ctx: () => TestApp) => {
+      let page: Page;
+      const errors: string[] = [];
+      let planner: { email: string };
+
+      beforeAll(async () => {
+        const { app, url } = ctx();
+        const testa = await municipalityId(app, 'testa');
+        const admin = await addUser(app, { role: 'admin', municipality: testa, label: 'admin' });
+        planner = await addUser(app, { role: 'viewer', municipality: testa, label: 'planner' });
+        page = await freshPage(browser, errors);
+        const login = await page.request.post(`${url}/api/auth/login`, { data: { email: admin.email, password: admin.password } });
+        expect(login.status()).toBe(200);
+      });
+      afterAll(async () => {
+        await page?.close();
+      });
+
+      it("shows the administration link to an admin and changes a member's role", async () => {
+        await page.goto(ctx().url);
+        await page.getByTestId('nav-admin').click();
+        const row = page.getByTestId('admin-users').locator(`tr[data-user="${planner.email}"]`);
+        await row.waitFor();
+        await row.getByRole('combobox').selectOption('official');
+        await expect.poll(() => page.getByTestId('admin-notice').textContent()).toBe('Saglabāts.');
+        expect(await row.getByRole('combobox').inputValue()).toBe('official');
+        await screenshot(page, `admin-users-${ctx().kind}`);
+      });
+
+      it('lists who reads each layer, with personal data never offered as public', async () => {
+        await page.getByTestId('admin-tab-layers').click();
+        const sites = page.getByTestId('admin-layers').locator('tr[data-layer="testa-accommodation-sites"]');
+        await sites.waitFor();
+        expect(await sites.getByRole('combobox').inputValue()).toBe('editor');
+        expect(await sites.locator('option[value="public"]').isDisabled()).toBe(true);
+        await screenshot(page, `admin-layers-${ctx().kind}`);
+      });
+
+      it('shows the role change in the audit log, with a CSV export', async () => {
+        await page.getByTestId('admin-tab-audit').click();
+        await page.getByTestId('admin-audit-filter').getByLabel('Darbība').fill('membership.update');
+        await page.getByTestId('admin-audit-filter').getByRole('button', { name: 'Atlasīt' }).click();
+        await expect.poll(() => page.getByTestId('admin-audit').textContent()).toContain('"role":"official"');
+        expect(await page.getByTestId('admin-audit-csv').getAttribute('href')).toContain('/api/audit/export?');
+        await screenshot(page, `admin-audit-${ctx().kind}`);
+        expect(errors).toEqual([]);
+      });
+    },
+    { listen: true, env: { AUTH_RATE_LIMIT: '100' } },
+  );
+});
