@@ -57,6 +57,18 @@ describeWhen(hasChromium(), 'e2e: administration in Chromium', 'no /usr/bin/chro
         await screenshot(page, `admin-layers-${ctx().kind}`);
       });
 
+      it('stores a WMS key and shows back only its last four characters', async () => {
+        await page.getByTestId('admin-tab-municipality').click();
+        const key = page.getByTestId('admin-settings').locator('[data-key="LGIA_WMS_KEY"]');
+        await key.locator('input').fill('e2e-secret-key-wxyz');
+        await page.getByTestId('admin-settings').getByRole('button', { name: 'Saglabāt' }).click();
+        await expect.poll(() => key.locator('input').getAttribute('placeholder')).toBe('••••wxyz');
+        expect(await key.locator('input').inputValue()).toBe('');
+        await screenshot(page, `admin-municipality-${ctx().kind}`);
+        await key.getByRole('button', { name: 'Noņemt atslēgu' }).click();
+        await expect.poll(() => key.locator('input').getAttribute('placeholder')).not.toBe('••••wxyz');
+      });
+
       it('shows the role change in the audit log, with a CSV export', async () => {
         await page.getByTestId('admin-tab-audit').click();
         await page.getByTestId('admin-audit-filter').getByLabel('Darbība').fill('membership.update');

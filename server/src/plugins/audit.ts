@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type pg from 'pg';
 import { insertAuditEntry, type AuditEntry } from '../audit/repository.js';
 import type { ResolvedLayer } from '../layers/registry.js';
 
@@ -17,6 +18,8 @@ export interface RecordRead {
 export interface AuditService {
   /** Appends an entry on behalf of the request's user (and address). */
   record(request: FastifyRequest, entry: Omit<AuditEntry, 'userId' | 'ip'>): Promise<void>;
+  /** The same inside the caller's transaction: the entry commits or rolls back with the change. */
+  recordIn(db: pg.PoolClient, request: FastifyRequest, entry: Omit<AuditEntry, 'userId' | 'ip'>): Promise<void>;
   /** Appends a 'read' entry for a read of personal data of the layer. */
   recordRead(request: FastifyRequest, layer: ResolvedLayer, read: RecordRead): Promise<void>;
 }
@@ -36,6 +39,9 @@ export default fp(
     const service: AuditService = {
       async record(request, entry) {
         await insertAuditEntry(app.pg.pool, { ...entry, userId: request.user?.id ?? null, ip: request.ip });
+      },
+      async recordIn(db, request, entry) {
+        await insertAuditEntry(db, { ...entry, userId: request.user?.id ?? null, ip: request.ip });
       },
       async recordRead(request, layer, read) {
         const { via, featureId, count, selection } = read;

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { MunicipalitySecrets } from '../municipalities/secrets.js';
 import { MunicipalityDirectory, type Municipality } from '../tenancy/municipalities.js';
 import { UserError } from './errors.js';
 
@@ -8,6 +9,8 @@ export const MUNICIPALITY_HEADER = 'x-municipality';
 declare module 'fastify' {
   interface FastifyInstance {
     municipalities: MunicipalityDirectory;
+    /** Service keys each municipality stored for itself (WMS keys). */
+    municipalitySecrets: MunicipalitySecrets;
   }
   interface FastifyRequest {
     /**
@@ -52,6 +55,7 @@ async function requestMunicipality(request: FastifyRequest, directory: Municipal
 export default fp(
   async (app) => {
     app.decorate('municipalities', new MunicipalityDirectory(app.pg.pool, 10_000, app.config.defaultMunicipality));
+    app.decorate('municipalitySecrets', new MunicipalitySecrets(app.pg.pool));
     app.decorateRequest('municipality', null);
     app.addHook('onRequest', async (request) => {
       if (!SCOPED_PATHS.test(request.url)) return;

@@ -27,10 +27,10 @@ export default fp(
       cache: new TileCache(config.cacheDir),
       ttl: config.cacheTtl,
       timeoutMs: config.timeoutMs,
-      key: config.key,
+      key: async (name, municipalityId) => (municipalityId === undefined ? undefined : await app.municipalitySecrets.get(municipalityId, name)) ?? config.key(name),
       log: app.log,
     });
     app.decorate('wms', { catalog, repository, proxy });
   },
-  { name: 'wms', dependencies: ['database'] },
+  { name: 'wms', dependencies: ['database', 'tenancy'] },
 );

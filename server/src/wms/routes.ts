@@ -60,7 +60,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const { source, layer } = await app.wms.catalog.find(sourceId, layerName);
       if (!source) throw notFound(`There is no WMS source "${sourceId}". GET /api/basemaps lists the basemaps.`);
       if (!layer) throw notFound(`The WMS source "${sourceId}" has no layer "${layerName}". GET /api/basemaps lists its layers.`);
-      return sendTile(request, reply, await app.wms.proxy.tile(source, layer, address.tile));
+      return sendTile(request, reply, await app.wms.proxy.tile(source, layer, address.tile, request.municipality?.id));
     },
   );
 };

@@ -27,8 +27,8 @@ export interface TileProxyOptions {
   /** Seconds a cached tile is fresh. */
   ttl: number;
   timeoutMs: number;
-  /** Reads a service key by environment variable name. */
-  key(envName: string): string | undefined;
+  /** Reads a service key by name: the municipality's own when it stored one, else the server's. */
+  key(envName: string, municipalityId?: number): string | undefined | Promise<string | undefined>;
   log: FastifyBaseLogger;
   /** Consecutive failures after which a source is not asked for `breakerMs` (default 3). */
   breakerFailures?: number;
@@ -58,8 +58,8 @@ export class TileProxy {
   }
 
   /** The tile image for a catalog source and layer; never throws for upstream trouble. */
-  async tile(source: WmsSource, layer: WmsLayer, tile: TileAddress): Promise<TileAnswer> {
-    const key = source.keyEnv ? this.opts.key(source.keyEnv) : undefined;
+  async tile(source: WmsSource, layer: WmsLayer, tile: TileAddress, municipalityId?: number): Promise<TileAnswer> {
+    const key = source.keyEnv ? await this.opts.key(source.keyEnv, municipalityId) : undefined;
     if (source.keyEnv && !key) return placeholder('key-missing');
 
     const cached = await this.opts.cache.read(source.id, layer.name, tile);

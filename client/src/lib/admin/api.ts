@@ -68,4 +68,22 @@ export const setLayerAccess = (layerId: string, readRole: ReadRole) =>
 export const fetchAudit = (filter: AuditFilter, page: { limit: number; offset: number }, opts: Options = {}) =>
   getJson<{ total: number; entries: AuditEntry[] }>(`/api/audit${query({ ...filter, ...page })}`, opts);
 
+export interface MunicipalitySettings {
+  id: number;
+  code: string;
+  name: string;
+  nameEn: string | null;
+  defaultLanguage: 'lv' | 'en' | 'uk';
+  wmsKeys: { name: string; sources: string[]; masked: string | null; serverWide: boolean }[];
+}
+
+export const fetchSettings = (opts: Options = {}) => getJson<MunicipalitySettings>('/api/admin/municipality', opts);
+
+export const saveSettings = (change: {
+  name?: string;
+  nameEn?: string | null;
+  defaultLanguage?: 'lv' | 'en' | 'uk';
+  wmsKeys?: Record<string, string | null>;
+}) => send<MunicipalitySettings>('PUT', '/api/admin/municipality', change);
+
 export const auditExportUrl = (filter: AuditFilter) => `/api/audit/export${query({ ...filter })}`;

@@ -7,6 +7,7 @@ import { badRequest, UserError } from '../../plugins/errors.js';
 import { ErrorBody } from '../layers/schemas.js';
 import layerAccessRoutes from './layerAccess.js';
 import memberRoutes from './members.js';
+import municipalityRoutes from './municipality.js';
 import { EMAIL_MAX } from '../auth/schemas.js';
 
 const Role = Type.Union([Type.Literal('viewer'), Type.Literal('official'), Type.Literal('editor'), Type.Literal('admin')], {
@@ -42,6 +43,7 @@ function formatSchemaError(errors: FastifySchemaValidationError[], context: stri
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(memberRoutes);
   await app.register(layerAccessRoutes);
+  await app.register(municipalityRoutes);
   app.post(
     '/users',
     {
