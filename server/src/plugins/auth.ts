@@ -2,7 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { deleteExpiredSessions, deleteSession, loadSession, type NewSession } from '../auth/repository.js';
+import { createSession, deleteExpiredSessions, deleteSession, loadSession, type NewSession } from '../auth/repository.js';
 import { hasRole, type Role, type SessionUser } from '../auth/roles.js';
 import { isTokenShaped, sameSecret } from '../auth/tokens.js';
 import { forbidden, UserError } from './errors.js';
@@ -159,6 +159,20 @@ export function requireRole(request: FastifyRequest, role: Role, municipalityId:
     throw forbidden(`This needs the ${role} role in the municipality${municipalityId === null ? '' : ` (id ${municipalityId})`}.`);
   }
   return user;
+}
+
+/**
+ * Signs the user in: whatever session the browser had ends (no session fixation), a new one with a
+ * new token starts, and its cookie is set. Password and OpenID Connect sign-in both end here.
+ */
+export async function beginSession(request: FastifyRequest, reply: FastifyReply, userId: number): Promise<{ user: SessionUser; csrfToken: string }> {
+  const pool = request.server.pg.pool;
+  if (request.sessionToken) await deleteSession(pool, request.sessionToken);
+  const session = await createSession(pool, userId, { ttlSeconds: SESSION_TTL_SECONDS, ip: request.ip, userAgent: request.headers['user-agent'] });
+  const loaded = await loadSession(pool, session.token, SESSION_IDLE_SECONDS);
+  if (!loaded) throw new Error('a session just created could not be read back');
+  request.server.auth.setSessionCookie(request, reply, session);
+  return { user: loaded.user, csrfToken: session.csrfToken };
 }
 
 /** Ends the request's session in the database and in the browser. */

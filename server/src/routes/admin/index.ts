@@ -8,6 +8,7 @@ import { ErrorBody } from '../layers/schemas.js';
 import layerAccessRoutes from './layerAccess.js';
 import memberRoutes from './members.js';
 import municipalityRoutes from './municipality.js';
+import oidcAdminRoutes from './oidc.js';
 import { EMAIL_MAX } from '../auth/schemas.js';
 
 const Role = Type.Union([Type.Literal('viewer'), Type.Literal('official'), Type.Literal('editor'), Type.Literal('admin')], {
@@ -44,6 +45,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(memberRoutes);
   await app.register(layerAccessRoutes);
   await app.register(municipalityRoutes);
+  await app.register(oidcAdminRoutes);
   app.post(
     '/users',
     {

@@ -7,18 +7,16 @@ import { Type } from 'typebox';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from '../../auth/password.js';
 import {
   createPasswordReset,
-  createSession,
-  deleteSession,
   findLoginCandidate,
-  loadSession,
   recordLoginFailure,
   resetPassword,
   resetTokenEmail,
 } from '../../auth/repository.js';
 import { insertAuditEntry } from '../../audit/repository.js';
 import { badRequest, UserError } from '../../plugins/errors.js';
-import { endSession, requireUser, SESSION_IDLE_SECONDS, SESSION_TTL_SECONDS } from '../../plugins/auth.js';
+import { beginSession, endSession, requireUser } from '../../plugins/auth.js';
 import { ErrorBody } from '../layers/schemas.js';
+import oidcRoutes from './oidc.js';
 import { EMAIL_MAX, LoginBody, MessageBody, ResetConfirmBody, ResetRequestBody, SessionBody } from './schemas.js';
 
 /** Failed sign-ins before an account is locked, and for how long. */
@@ -70,6 +68,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   /** A failed sign-in names the account when there is one; an unknown email only by a digest, to spot guessing. */
   const attempted = (email: string) => ({ emailDigest: createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 16) });
 
+  await app.register(oidcRoutes);
+
   app.post(
     '/login',
     {
@@ -116,18 +116,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       }
 
       // Session fixation: whatever session the browser had ends; the new one has a new id.
-      if (request.sessionToken) await deleteSession(app.pg.pool, request.sessionToken);
-      const session = await createSession(app.pg.pool, candidate.id, {
-        ttlSeconds: SESSION_TTL_SECONDS,
-        ip: request.ip,
-        userAgent: request.headers['user-agent'],
-      });
-      const loaded = await loadSession(app.pg.pool, session.token, SESSION_IDLE_SECONDS);
-      if (!loaded) throw new Error('a session just created could not be read back');
-      app.auth.setSessionCookie(request, reply, session);
+      const signedIn = await beginSession(request, reply, candidate.id);
       await authEvent(request, 'auth.login', candidate.id, { method: 'password' });
       request.log.info({ userId: candidate.id }, 'signed in');
-      return { user: loaded.user, csrfToken: session.csrfToken };
+      return signedIn;
     },
   );
 
