@@ -250,6 +250,9 @@ async function stageGeoJson(
  * geometry type, CRS, fields, encoding and problems the preview shows. Throws ImportError for
  * files that cannot be imported at all; the caller removes staged rows then.
  */
+/** Formats stored as zip archives that are one dataset, not an archive of datasets. */
+const zipFormats = new Set(['.xlsx', '.ods']);
+
 export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePath: string, fileName: string, options: UploadOptions): Promise<AnalysisResult> {
   const work = await mkdtemp(path.join(tmpdir(), 'gis-upload-'));
   try {
@@ -258,7 +261,8 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
     let datasets: { path: string; rel: string }[];
     const ext = path.extname(fileName).toLowerCase();
     let format: string | undefined;
-    if (await isZip(filePath)) {
+    // Office spreadsheets and GeoPackage-like containers are zips too; GDAL reads them as they are.
+    if (!zipFormats.has(ext) && (await isZip(filePath))) {
       const unpacked = path.join(work, 'files');
       const files = await extractZip(filePath, unpacked, ctx.zipLimits);
       // A KMZ is a zip holding one KML (and its icons).
