@@ -13,6 +13,7 @@ import { sanitizeFieldNames } from './fieldNames.js';
 import { GdalError, type VectorBackend } from './gdal/index.js';
 import type { SourceLayerInfo } from './gdal/types.js';
 import { checkGeoJson } from './geojsonCheck.js';
+import { directTarget, stageDirect } from './load/directStage.js';
 import type { Problem, UploadField, UploadLayer, UploadOptions } from './types.js';
 
 /** File extensions GDAL opens as datasets of their own (side files such as .dbf come along). */
@@ -121,30 +122,42 @@ interface StagedStats {
   extent: [number, number, number, number] | null;
 }
 
-/** Counts geometry kinds, missing and invalid geometries and the extent of one staged layer. */
+/**
+ * Counts geometry kinds, missing and invalid geometries and the extent of one staged layer: one
+ * pass for the counts and extent (validity tested once per feature), one cheap pass for the kinds,
+ * and the reasons fetched only for the few examples shown.
+ */
 async function stagedStats(pool: pg.Pool, jobId: string, layer: string): Promise<StagedStats> {
   const { rows } = await pool.query(
-    `WITH f AS (SELECT feature_index, geom FROM upload_feature WHERE job_id = $1 AND source_layer = $2)
-     SELECT (SELECT count(*)::int FROM f) AS total,
-            (SELECT coalesce(jsonb_object_agg(t, n), '{}') FROM (SELECT GeometryType(geom) AS t, count(*)::int AS n FROM f
-                WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom) GROUP BY 1) k) AS by_type,
-            (SELECT count(*)::int FROM f WHERE geom IS NULL OR ST_IsEmpty(geom)) AS null_or_empty,
-            (SELECT coalesce(array_agg(feature_index ORDER BY feature_index), '{}') FROM
-               (SELECT feature_index FROM f WHERE geom IS NULL OR ST_IsEmpty(geom) ORDER BY feature_index LIMIT 5) e) AS null_examples,
-            (SELECT count(*)::int FROM f WHERE geom IS NOT NULL AND NOT ST_IsValid(geom)) AS invalid,
-            (SELECT coalesce(jsonb_agg(jsonb_build_object('index', feature_index, 'reason', ST_IsValidReason(geom))), '[]') FROM
-               (SELECT feature_index, geom FROM f WHERE geom IS NOT NULL AND NOT ST_IsValid(geom) ORDER BY feature_index LIMIT 5) i) AS invalid_examples,
-            (SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] FROM (SELECT ST_Extent(geom)::geometry AS e FROM f) x) AS extent`,
+    `SELECT count(*)::int AS total,
+            count(*) FILTER (WHERE empty)::int AS null_or_empty,
+            coalesce((array_agg(feature_index ORDER BY feature_index) FILTER (WHERE empty))[1:5], '{}') AS null_examples,
+            count(*) FILTER (WHERE invalid)::int AS invalid,
+            coalesce((array_agg(feature_index ORDER BY feature_index) FILTER (WHERE invalid))[1:5], '{}') AS invalid_examples,
+            ARRAY[ST_XMin(ST_Extent(geom)), ST_YMin(ST_Extent(geom)), ST_XMax(ST_Extent(geom)), ST_YMax(ST_Extent(geom))] AS extent,
+            (SELECT coalesce(jsonb_object_agg(t, n), '{}') FROM (SELECT GeometryType(geom) AS t, count(*)::int AS n FROM upload_feature
+                WHERE job_id = $1 AND source_layer = $2 AND geom IS NOT NULL AND NOT ST_IsEmpty(geom) GROUP BY 1) k) AS by_type
+       FROM (SELECT feature_index, geom, geom IS NULL OR ST_IsEmpty(geom) AS empty, geom IS NOT NULL AND NOT ST_IsValid(geom) AS invalid
+               FROM upload_feature WHERE job_id = $1 AND source_layer = $2) f`,
     [jobId, layer],
   );
   const r = rows[0];
+  const invalidExamples: { index: number; reason: string }[] = [];
+  if (r.invalid_examples.length) {
+    const reasons = await pool.query<{ index: number; reason: string }>(
+      `SELECT feature_index AS index, ST_IsValidReason(geom) AS reason FROM upload_feature
+        WHERE job_id = $1 AND source_layer = $2 AND feature_index = ANY($3::int[]) ORDER BY feature_index`,
+      [jobId, layer, r.invalid_examples],
+    );
+    invalidExamples.push(...reasons.rows);
+  }
   return {
     total: r.total,
     byType: r.by_type,
     nullOrEmpty: r.null_or_empty,
     nullExamples: r.null_examples,
     invalid: r.invalid,
-    invalidExamples: r.invalid_examples,
+    invalidExamples,
     extent: r.extent?.[0] == null ? null : (r.extent.map(Number) as [number, number, number, number]),
   };
 }
@@ -369,27 +382,31 @@ async function stageLayer(
   if (geometry.z || geometry.m) {
     warnings.push({ message: `${name} has ${[geometry.z && 'Z (height)', geometry.m && 'M (measure)'].filter(Boolean).join(' and ')} values; they are dropped, the layer is stored in 2D.`, layer: name });
   }
-  const out = path.join(tmpdir(), `gis-upload-${jobId}-${Math.random().toString(36).slice(2)}.geojson`);
-  let featureCount: number;
-  try {
+  const direct = xy ? undefined : directTarget(ctx.pool, ctx.backend);
+  const readFailed = (err: unknown): never => {
+    if (err instanceof GdalError) {
+      if (targetSrs) throw new ImportError(`${name} cannot be reprojected to EPSG:3059 (${err.message}); choose its CRS, e.g. EPSG:3059.`);
+      throw new ImportError(`${dataset.rel} cannot be read: ${err.message}`);
+    }
+    throw err;
+  };
+  if (direct) {
+    // Native GDAL and a real database: ogr2ogr writes by COPY, nothing passes through Node.
+    await stageDirect(ctx.pool, ctx.backend, direct, jobId, name, dataset.path, source.name, { openOptions, targetSrs }).catch(readFailed);
+  } else {
+    const out = path.join(tmpdir(), `gis-upload-${jobId}-${Math.random().toString(36).slice(2)}.geojson`);
     try {
-      await ctx.backend.toGeoJson(dataset.path, source.name, out, { openOptions, targetSrs });
-    } catch (err) {
-      if (err instanceof GdalError) {
-        if (targetSrs) throw new ImportError(`${name} cannot be reprojected to EPSG:3059 (${err.message}); choose its CRS, e.g. EPSG:3059.`);
-        throw new ImportError(`${dataset.rel} cannot be read: ${err.message}`);
+      await ctx.backend.toGeoJson(dataset.path, source.name, out, { openOptions, targetSrs }).catch(readFailed);
+      await ctx.pool.query('DELETE FROM upload_feature WHERE job_id = $1 AND source_layer = $2', [jobId, name]);
+      try {
+        await stageGeoJson(ctx.pool, jobId, name, out, xy, async () => {});
+      } catch (err) {
+        const message = (err as Error).message;
+        throw new ImportError(`${name} has a geometry the database cannot read (${message}). Check the file in a GIS and save it again.`);
       }
-      throw err;
+    } finally {
+      await rm(out, { force: true });
     }
-    await ctx.pool.query('DELETE FROM upload_feature WHERE job_id = $1 AND source_layer = $2', [jobId, name]);
-    try {
-      featureCount = await stageGeoJson(ctx.pool, jobId, name, out, xy, async () => {});
-    } catch (err) {
-      const message = (err as Error).message;
-      throw new ImportError(`${name} has a geometry the database cannot read (${message}). Check the file in a GIS and save it again.`);
-    }
-  } finally {
-    await rm(out, { force: true });
   }
   const stats = await stagedStats(ctx.pool, jobId, name);
   const { type, dropped } = chooseGeometryType(stats.byType);

@@ -91,9 +91,14 @@ function geometrySql(type: GeometryType, srid: number): string {
   let g = `ST_SetSRID(geom, ${srid})`;
   if (srid !== 3059) g = `ST_Transform(${g}, 3059)`;
   g = `ST_Force2D(${g})`;
+  // ST_MakeValid only where needed: testing validity costs a fraction of rebuilding every geometry.
+  // The subselects name the reprojected geometry once, so it is computed once per feature.
+  const validLinear = (x: string) =>
+    `(SELECT CASE WHEN ST_IsValid(l) THEN l ELSE ST_MakeValid(l) END FROM
+       (SELECT CASE WHEN ST_HasArc(v) THEN ST_CurveToLine(v) ELSE v END AS l FROM (SELECT ${x} AS v) c) m)`;
   if (type.endsWith('Point')) g = `ST_CollectionExtract(${g}, 1)`;
-  else if (type.endsWith('LineString')) g = `ST_CollectionExtract(ST_MakeValid(ST_CurveToLine(${g})), 2)`;
-  else g = `ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(ST_CurveToLine(${g})), 3))`;
+  else if (type.endsWith('LineString')) g = `ST_CollectionExtract(${validLinear(g)}, 2)`;
+  else g = `ST_ForcePolygonCCW(ST_CollectionExtract(${validLinear(g)}, 3))`;
   return type.startsWith('Multi') ? `ST_Multi(${g})` : g;
 }
 

@@ -4,7 +4,7 @@ import type { VectorBackend } from './types.js';
 import { wasmBackend } from './wasm.js';
 
 export type { VectorBackend } from './types.js';
-export { GdalError } from './types.js';
+export { GdalError, pgConnection, type PgConnection } from './types.js';
 
 export type BackendChoice = 'auto' | 'native' | 'gdal3.js';
 

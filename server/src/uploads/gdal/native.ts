@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { GdalError, translateArgs, type DatasetInfo, type SourceLayerInfo, type TranslateOptions, type VectorBackend } from './types.js';
+import { GdalError, postgresArgs, translateArgs, type DatasetInfo, type PgConnection, type SourceLayerInfo, type TranslateOptions, type VectorBackend } from './types.js';
 
 const run = promisify(execFile);
 
@@ -15,9 +15,9 @@ function gdalMessage(stderr: string): string {
   return (errors.length ? errors : lines).join(' ').replace(/^(ERROR \d+|FAILURE):\s*/g, '') || 'GDAL could not read it';
 }
 
-async function gdal(command: string, args: string[]): Promise<string> {
+async function gdal(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
   try {
-    const { stdout } = await run(command, args, { maxBuffer: 256 * 1024 * 1024, timeout: 30 * 60_000 });
+    const { stdout } = await run(command, args, { ...(env ? { env } : {}), maxBuffer: 256 * 1024 * 1024, timeout: 30 * 60_000 });
     return stdout;
   } catch (err) {
     const e = err as { stderr?: string; message: string };
@@ -74,6 +74,14 @@ export async function nativeBackend(): Promise<VectorBackend> {
     async toGeoJson(path: string, layer: string, outPath: string, opts: TranslateOptions = {}) {
       const oo = (opts.openOptions ?? []).flatMap((o) => ['-oo', o]);
       await gdal('ogr2ogr', [...translateArgs(opts), ...oo, outPath, path, layer]);
+    },
+    async toPostgres(path: string, layer: string, connection: PgConnection, table: string, opts: TranslateOptions = {}) {
+      const oo = (opts.openOptions ?? []).flatMap((o) => ['-oo', o]);
+      const value = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+      const pg = `PG:host=${value(connection.host)} port=${value(connection.port)} dbname=${value(connection.database)} user=${value(connection.user)}`;
+      // The password goes by environment, never on the command line (visible in ps).
+      const env = connection.password ? { ...process.env, PGPASSWORD: connection.password } : undefined;
+      await gdal('ogr2ogr', [...postgresArgs(table, opts), ...oo, pg, path, layer], env);
     },
   };
 }

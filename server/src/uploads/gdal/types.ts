@@ -38,6 +38,56 @@ export interface VectorBackend {
    * `targetSrs` is given, Z and M dropped) to `outPath`.
    */
   toGeoJson(path: string, layer: string, outPath: string, opts?: TranslateOptions): Promise<void>;
+  /**
+   * Writes one layer straight into a new table of a PostgreSQL database with COPY (`ogr2ogr -f
+   * PostgreSQL`): geometry column `_upload_geom` (any type, 2D, coordinates in the source CRS unless
+   * `targetSrs` is given), serial `_upload_fid` from 1 in file order, the fields under their own
+   * names. Only a native GDAL can (the WebAssembly build has no network); it needs a database that
+   * takes a second connection.
+   */
+  toPostgres?(path: string, layer: string, connection: PgConnection, table: string, opts?: TranslateOptions): Promise<void>;
+}
+
+/** Where `toPostgres` writes: libpq parameters taken from the server's connection string. */
+export interface PgConnection {
+  host: string;
+  port: string;
+  database: string;
+  user: string;
+  password?: string;
+}
+
+/** libpq parameters from a `postgres://` URL (GDAL's `PG:` string takes the same keys). */
+export function pgConnection(connectionString: string): PgConnection {
+  const url = new URL(connectionString);
+  return {
+    host: decodeURIComponent(url.hostname || '127.0.0.1').replace(/^\[|\]$/g, ''),
+    port: url.port || '5432',
+    database: decodeURIComponent(url.pathname.slice(1)),
+    user: decodeURIComponent(url.username || 'postgres'),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+  };
+}
+
+/**
+ * ogr2ogr arguments for `toPostgres`. The staged geometry is labelled EPSG:3059 when not
+ * reprojected, only so that GDAL never adds the file's own CRS to `spatial_ref_sys` (the staging
+ * copy sets the SRID back to 0); COPY is used, no spatial index, names not laundered.
+ */
+export function postgresArgs(table: string, opts: TranslateOptions = {}): string[] {
+  return [
+    '-f', 'PostgreSQL',
+    '--config', 'PG_USE_COPY', 'YES',
+    '-nln', table,
+    '-nlt', 'GEOMETRY',
+    '-dim', 'XY',
+    '-lco', 'GEOMETRY_NAME=_upload_geom',
+    '-lco', 'FID=_upload_fid',
+    '-lco', 'LAUNDER=NO',
+    '-lco', 'PRECISION=NO',
+    '-lco', 'SPATIAL_INDEX=NONE',
+    ...(opts.targetSrs ? ['-t_srs', opts.targetSrs] : ['-a_srs', 'EPSG:3059']),
+  ];
 }
 
 /** GDAL could not open or convert a file; the message is GDAL's own. */
