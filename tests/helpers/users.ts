@@ -69,3 +69,20 @@ export async function signIn(app: FastifyInstance, user: TestUser): Promise<Sign
 export async function signedInAs(app: FastifyInstance, role: Role, municipality: number): Promise<SignedIn> {
   return signIn(app, await addUser(app, { role, municipality }));
 }
+
+const editorHeadersByApp = new WeakMap<FastifyInstance, Map<string, Promise<Record<string, string>>>>();
+
+/**
+ * Headers of a request by an editor of the municipality (signed in once per app and municipality),
+ * naming that municipality in X-Municipality.
+ */
+export function editorHeaders(app: FastifyInstance, code = 'testa'): Promise<Record<string, string>> {
+  let byCode = editorHeadersByApp.get(app);
+  if (!byCode) editorHeadersByApp.set(app, (byCode = new Map()));
+  let headers = byCode.get(code);
+  if (!headers) {
+    headers = municipalityId(app, code).then(async (id) => ({ ...(await signedInAs(app, 'editor', id)).headers, 'x-municipality': code }));
+    byCode.set(code, headers);
+  }
+  return headers;
+}

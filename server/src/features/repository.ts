@@ -1,3 +1,4 @@
+import { TENANT_SCOPE_SQL } from '../tenancy/scope.js';
 import type pg from 'pg';
 import { lks92ToWgs84 } from '../geo/lks92.js';
 import type { ResolvedLayer } from '../layers/registry.js';
@@ -195,7 +196,7 @@ export async function* exportFeatures(
     open = true;
     // The same municipality scope as withMunicipality(), for the life of the cursor's transaction.
     if (layer.municipalityId !== null) {
-      await client.query(`SELECT set_config('role', 'gis_tenant', true), set_config('app.municipality_id', $1, true)`, [String(layer.municipalityId)]);
+      await client.query(TENANT_SCOPE_SQL, [String(layer.municipalityId)]);
     }
     await client.query(
       `DECLARE feature_export NO SCROLL CURSOR FOR

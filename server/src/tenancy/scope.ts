@@ -1,4 +1,8 @@
 import type pg from 'pg';
+import { inTransaction } from '../db/transaction.js';
+
+/** Switches the current transaction to the tenant role and municipality ($1); for transactions opened elsewhere. */
+export const TENANT_SCOPE_SQL = `SELECT set_config('role', 'gis_tenant', true), set_config('app.municipality_id', $1, true)`;
 
 /**
  * Runs `work` in one transaction scoped to a municipality: the role `gis_tenant` and
@@ -8,29 +12,19 @@ import type pg from 'pg';
  * query that forgets its `WHERE municipality_id = …` still sees and changes only this
  * municipality's rows.
  *
- * Every read or write of municipal data on behalf of a request goes through here (or through
- * `request.tenant`, which calls it with the request's municipality).
+ * Every read or write of municipal data on behalf of a request goes through here.
  */
 export async function withMunicipality<T>(
   pool: pg.Pool,
   municipalityId: number,
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     // One round trip: the tenant role (bound by the row-level security policies of migration 0013)
     // and the municipality, both for this transaction only.
-    await client.query(`SELECT set_config('role', 'gis_tenant', true), set_config('app.municipality_id', $1, true)`, [String(municipalityId)]);
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+    await client.query(TENANT_SCOPE_SQL, [String(municipalityId)]);
+    return work(client);
+  });
 }
 
 /**

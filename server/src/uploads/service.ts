@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { UploadConfig } from '../config.js';
 import { ImportError } from '../importers/importError.js';
 import { badRequest, notFound, UserError } from '../plugins/errors.js';
+import { inTransaction } from '../db/transaction.js';
 import { analyseUpload } from './analyse.js';
 import { datasets } from './datasets.js';
 import { vectorBackend, type VectorBackend } from './gdal/index.js';
@@ -21,22 +22,6 @@ export interface Actor {
 interface Logger {
   info(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
-}
-
-/** Runs `task` inside BEGIN … COMMIT on one client, rolling back on any error. */
-export async function inTransaction<T>(pool: pg.Pool, task: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await task(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
 }
 
 /**

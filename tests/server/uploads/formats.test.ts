@@ -5,19 +5,11 @@ import { expect, it } from 'vitest';
 import { rootDir } from '../../../server/src/config.js';
 import { multipart } from '../../helpers/multipart.js';
 import { describeEachDatabase } from '../../helpers/testApp.js';
-import { municipalityId, signedInAs } from '../../helpers/users.js';
+import { editorHeaders } from '../../helpers/users.js';
 
 const dir = path.join(rootDir, 'tests/fixtures/uploads/formats');
 
-const editors = new WeakMap<FastifyInstance, Promise<Record<string, string>>>();
-function asEditor(app: FastifyInstance) {
-  let headers = editors.get(app);
-  if (!headers) {
-    headers = municipalityId(app, 'testa').then(async (id) => ({ ...(await signedInAs(app, 'editor', id)).headers, 'x-municipality': 'testa' }));
-    editors.set(app, headers);
-  }
-  return headers;
-}
+const asEditor = (app: FastifyInstance) => editorHeaders(app);
 
 interface Job {
   id: string;

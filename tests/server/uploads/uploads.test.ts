@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { rootDir } from '../../../server/src/config.js';
 import { describeEachDatabase } from '../../helpers/testApp.js';
 import { multipart } from '../../helpers/multipart.js';
-import { municipalityId, signedInAs } from '../../helpers/users.js';
+import { editorHeaders, municipalityId, signedInAs } from '../../helpers/users.js';
 
 const fixtures = path.join(rootDir, 'tests/fixtures');
 const external = path.join(fixtures, 'external');
@@ -23,15 +23,7 @@ interface UploadView {
 }
 
 /** Headers of an editor of the fixture municipality, who uploads into it (one per app). */
-const editors = new WeakMap<FastifyInstance, Promise<Record<string, string>>>();
-function asEditor(app: FastifyInstance): Promise<Record<string, string>> {
-  let headers = editors.get(app);
-  if (!headers) {
-    headers = municipalityId(app, 'testa').then(async (id) => ({ ...(await signedInAs(app, 'editor', id)).headers, 'x-municipality': 'testa' }));
-    editors.set(app, headers);
-  }
-  return headers;
-}
+const asEditor = (app: FastifyInstance) => editorHeaders(app);
 
 const withHeaders = (req: { payload: Buffer; headers: Record<string, string> }, extra: Record<string, string>) => ({ ...req, headers: { ...req.headers, ...extra } });
 
