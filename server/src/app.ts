@@ -29,6 +29,8 @@ import datasetRoutes from './routes/datasets/index.js';
 import authRoutes from './routes/auth/index.js';
 import auditRoutes from './routes/audit/index.js';
 import adminRoutes from './routes/admin/index.js';
+import editRoutes from './routes/edit/index.js';
+import workflowRoutes from './routes/workflows/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -88,6 +90,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(wmsRoutes, { prefix: '/wms' });
   await app.register(uploadRoutes, { prefix: '/api/uploads' });
   await app.register(datasetRoutes, { prefix: '/api/datasets' });
+  await app.register(editRoutes, { prefix: '/api/layers' });
+  await app.register(workflowRoutes, { prefix: '/api/workflows' });
 
   await serveClient(app, opts.config.clientDir);
   return app;

@@ -10,7 +10,7 @@ const layerId = Type.String({ maxLength: 64, description: 'Layer id from GET /ap
 const featureId = Type.Integer({ minimum: 1, maximum: 2147483647, description: 'The feature id.' });
 
 export const LayerParams = Type.Object({ layerId });
-export const FeatureParams = Type.Object({ layerId, id: featureId });
+export const FeatureParams = Type.Object({ layerId, featureId });
 
 const Localized = Type.Object({ lv: Type.String(), en: Type.String(), uk: Type.String() });
 
@@ -46,7 +46,8 @@ export const Geometry = Type.Object(
   { additionalProperties: false },
 );
 
-export const Properties = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]));
+/** Field values; types are checked by the edit service against the layer's form (no coercion: 42 is not "42"). */
+export const Properties = Type.Record(Type.String(), Type.Unknown());
 
 export const CreateBody = Type.Object({ geometry: Geometry, properties: Properties }, { additionalProperties: false });
 

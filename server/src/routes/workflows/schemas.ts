@@ -33,7 +33,7 @@ export const TransitionBody = Type.Object(
     version: Type.Integer({ minimum: 1 }),
     date: Type.Optional(Type.String({ format: 'date' })),
   },
-  { additionalProperties: Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]) },
+  { additionalProperties: true },
 );
 
 /** 400 for a transition the pipeline does not allow from the current status. */
