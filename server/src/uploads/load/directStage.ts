@@ -35,9 +35,22 @@ export async function stageDirect(
   try {
     await backend.toPostgres!(dataset, sourceLayer, target, table, opts);
     await pool.query('DELETE FROM upload_feature WHERE job_id = $1 AND source_layer = $2', [jobId, layer]);
+    // Not to_jsonb(row): that would turn every geometry into GeoJSON text only to drop it again.
+    const { rows: columns } = await pool.query<{ name: string }>(
+      `SELECT attname AS name FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped
+          AND attname NOT IN ('_upload_fid', '_upload_geom') ORDER BY attnum`,
+      [`"${table}"`],
+    );
+    const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+    const literal = (name: string) => `'${name.replace(/'/g, "''")}'`;
+    // jsonb_build_object takes at most 100 arguments: 50 fields per call.
+    const parts: string[] = [];
+    for (let i = 0; i < columns.length; i += 50) {
+      parts.push(`jsonb_build_object(${columns.slice(i, i + 50).map((c) => `${literal(c.name)}, s.${quote(c.name)}`).join(', ')})`);
+    }
     const { rowCount } = await pool.query(
       `INSERT INTO upload_feature (job_id, source_layer, feature_index, geom, properties)
-       SELECT $1, $2, s._upload_fid - 1, ST_SetSRID(s._upload_geom, 0), to_jsonb(s) - '_upload_fid' - '_upload_geom'
+       SELECT $1, $2, s._upload_fid - 1, ST_SetSRID(s._upload_geom, 0), ${parts.join(' || ') || `'{}'::jsonb`}
          FROM "${table}" s`,
       [jobId, layer],
     );
