@@ -31,6 +31,7 @@ import auditRoutes from './routes/audit/index.js';
 import adminRoutes from './routes/admin/index.js';
 import editRoutes from './routes/edit/index.js';
 import workflowRoutes from './routes/workflows/index.js';
+import worklistRoutes from './routes/worklists/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -92,6 +93,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(datasetRoutes, { prefix: '/api/datasets' });
   await app.register(editRoutes, { prefix: '/api/layers' });
   await app.register(workflowRoutes, { prefix: '/api/workflows' });
+  await app.register(worklistRoutes, { prefix: '/api/worklists' });
 
   await serveClient(app, opts.config.clientDir);
   return app;
