@@ -19,12 +19,11 @@ export async function withMunicipality<T>(
   municipalityId: number,
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  return inTransaction(pool, async (client) => {
-    // One round trip: the tenant role (bound by the row-level security policies of migration 0013)
-    // and the municipality, both for this transaction only.
-    await client.query(TENANT_SCOPE_SQL, [String(municipalityId)]);
-    return work(client);
-  });
+  if (!Number.isInteger(municipalityId)) throw new Error(`not a municipality id: ${municipalityId}`);
+  // One round trip opens the transaction and scopes it: the tenant role (bound by the row-level
+  // security policies of migration 0013) and the municipality, both for this transaction only.
+  // The id is an integer from the server's own records, so it is written into the text.
+  return inTransaction(pool, work, `BEGIN; SELECT set_config('role', 'gis_tenant', true), set_config('app.municipality_id', '${municipalityId}', true)`);
 }
 
 /**
