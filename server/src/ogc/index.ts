@@ -14,6 +14,7 @@ import { countFeatures, findFeature, findFeatures, type FeatureRecord } from './
 import { featureUrl, collectionUrl, link, mediaType, ogcRoot, pageLinks } from './links.js';
 import { ogcErrorFormatter, pickLanguage, readItemsQuery } from './requestParams.js';
 import { withLayerScope } from '../tenancy/scope.js';
+import transactions from './transactions.js';
 import {
   CollectionParams,
   Collections,
@@ -68,6 +69,7 @@ const toFeature = (record: FeatureRecord, links?: ReturnType<typeof link>[]) => 
  * records go only to the roles the access module allows, and each such read is audited.
  */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(transactions); // Part 4: create, replace, delete (server/src/ogc/transactions.ts)
   async function collectionLayer(collectionId: string): Promise<ResolvedLayer> {
     const layer = await app.layers.get(collectionId);
     if (!layer) throw notFound(`There is no collection "${collectionId.slice(0, 80)}". GET /ogc/collections lists them.`);
