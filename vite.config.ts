@@ -1,10 +1,19 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   root: 'client',
   plugins: [svelte()],
-  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
+    // The app and the embeddable public page (issue 6), served at /embed/refugee-help.
+    rollupOptions: {
+      input: { main: fileURLToPath(new URL('./client/index.html', import.meta.url)), embed: fileURLToPath(new URL('./client/embed.html', import.meta.url)) },
+    },
+  },
   server: {
     proxy: { '/api': 'http://127.0.0.1:3000', '/ogc': 'http://127.0.0.1:3000', '/wms': 'http://127.0.0.1:3000' },
   },

@@ -29,9 +29,12 @@ import datasetRoutes from './routes/datasets/index.js';
 import authRoutes from './routes/auth/index.js';
 import auditRoutes from './routes/audit/index.js';
 import adminRoutes from './routes/admin/index.js';
+import embedRoutes from './routes/embed/index.js';
 import editRoutes from './routes/edit/index.js';
 import workflowRoutes from './routes/workflows/index.js';
 import worklistRoutes from './routes/worklists/index.js';
+import accommodationRoutes from './routes/accommodation/index.js';
+import publicRoutes from './routes/public/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -94,6 +97,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(editRoutes, { prefix: '/api/layers' });
   await app.register(workflowRoutes, { prefix: '/api/workflows' });
   await app.register(worklistRoutes, { prefix: '/api/worklists' });
+  await app.register(accommodationRoutes, { prefix: '/api/accommodation' });
+  await app.register(publicRoutes, { prefix: '/api/public' });
+
+  await app.register(embedRoutes, { prefix: '/embed' });
 
   await serveClient(app, opts.config.clientDir);
   return app;

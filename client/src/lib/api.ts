@@ -131,6 +131,8 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** The answer's JSON body (e.g. a 409's current feature), when it had one. */
+    readonly body?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -244,11 +246,11 @@ const csrfHeaders = (): Record<string, string> => (csrfToken ? { 'x-csrf-token':
 
 async function failure(response: Response, url: string): Promise<ApiError> {
   const body = await response.json().catch(() => null);
-  return new ApiError(body?.message ?? `${url.split('?')[0]} answered ${response.status}`, response.status);
+  return new ApiError(body?.message ?? `${url.split('?')[0]} answered ${response.status}`, response.status, body ?? undefined);
 }
 
-/** POST/PUT/DELETE with a JSON body (or none) and the CSRF token; the JSON answer, or undefined for 204. */
-export async function send<T>(method: 'POST' | 'PUT' | 'DELETE', url: string, body: unknown, { signal }: Options = {}): Promise<T> {
+/** POST/PUT/PATCH/DELETE with a JSON body (or none) and the CSRF token; the JSON answer, or undefined for 204. */
+export async function send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body: unknown, { signal }: Options = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...scopeHeaders(), ...csrfHeaders() };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(url, { method, signal, headers, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -1,0 +1,28 @@
+import { UndoStack } from './undoStack';
+
+/**
+ * Which feature the workflow panel shows (set by the map's identify popup) and this session's
+ * undo stack, shared by the panel and the map editor.
+ */
+class EditSession {
+  target = $state.raw<{ layerId: string; featureId: number } | null>(null);
+  /** Bumped after every saved change so the map and panel reload what they show. */
+  revision = $state(0);
+  undo = new UndoStack();
+  undoSize = $state(0);
+
+  open(layerId: string, featureId: number) {
+    this.target = { layerId, featureId };
+  }
+
+  close() {
+    this.target = null;
+  }
+
+  changed() {
+    this.revision += 1;
+    this.undoSize = this.undo.size;
+  }
+}
+
+export const editSession = new EditSession();
