@@ -12,14 +12,14 @@ export interface RefugeeHelpData {
   municipality?: { code: string; name: string };
   aidPoints: GeoJSON.FeatureCollection;
   busStops: GeoJSON.FeatureCollection;
-  /** A FeatureCollection (properties as ParishCapacity, geometry the parish) or a plain list. */
-  parishes: GeoJSON.FeatureCollection | ParishCapacity[];
+  /** Per parish or town: properties name, kind, sites, freePlaces (null when suppressed), suppressed; geometry the unit. */
+  freePlaces: GeoJSON.FeatureCollection | ParishCapacity[];
 }
 
 export const fetchRefugeeHelp = (code: string, opts: Options = {}) => getJson<RefugeeHelpData>(`/api/public/${encodeURIComponent(code)}/refugee-help`, opts);
 
 /** The capacity rows of either form, with the field spellings the server may use. */
-export function capacityRows(parishes: RefugeeHelpData['parishes'] | undefined): (ParishCapacity & { geometry: GeoJSON.Geometry | null })[] {
+export function capacityRows(parishes: RefugeeHelpData['freePlaces'] | undefined): (ParishCapacity & { geometry: GeoJSON.Geometry | null })[] {
   if (!parishes) return [];
   const list = Array.isArray(parishes) ? parishes.map((p) => ({ props: p as unknown as Record<string, unknown>, geometry: null })) : parishes.features.map((f) => ({ props: f.properties ?? {}, geometry: f.geometry }));
   return list.map(({ props, geometry }) => {

@@ -159,14 +159,13 @@ export const saveWorklist = (name: string, query: WorklistQuery, opts: Options =
 export const fetchWorklist = (id: string, opts: Options = {}) =>
   getJson<{ worklist: SavedWorklist; rows: UnconnectedAddress[] }>(`/api/worklists/${encodeURIComponent(id)}`, opts);
 
-/** A facility near an accommodation site. */
+/** A facility near an accommodation site (school, kindergarten, family doctor, shop, bus stop, aid point). */
 export interface NearbyFacility {
-  kind: string;
-  name: string;
-  distance: number;
+  category: string;
+  id: number | null;
+  name: string | null;
+  address: string | null;
+  distance_m: number | null;
 }
 
-export const fetchNearby = async (id: number, opts: Options = {}) => {
-  const answer = await getJson<NearbyFacility[] | { facilities: NearbyFacility[] }>(`/api/accommodation/${id}/nearby`, opts);
-  return Array.isArray(answer) ? answer : answer.facilities;
-};
+export const fetchNearby = (id: number, opts: Options = {}) => getJson<NearbyFacility[]>(`/api/accommodation/${id}/nearby`, opts);
