@@ -162,11 +162,18 @@ async function stagedStats(pool: pg.Pool, jobId: string, layer: string): Promise
   };
 }
 
+export interface GeometryFamily {
+  /** The published geometry type of this family. */
+  type: GeometryType;
+  count: number;
+}
+
 /**
- * The published geometry type: the most common dimension; lines and polygons always Multi (a repair
- * can split a polygon), points Multi when any feature is multi-part.
+ * The geometry families (points, lines, polygons) in a staged layer, most features first, each
+ * with its published type: lines and polygons always Multi (a repair can split a polygon), points
+ * Multi when any feature of them is multi-part. Collections and surfaces count as polygons.
  */
-export function chooseGeometryType(byType: Record<string, number>): { type: GeometryType | null; dropped: number } {
+export function geometryFamilies(byType: Record<string, number>): GeometryFamily[] {
   const dims: Record<string, { n: number; multi: boolean }> = { Point: { n: 0, multi: false }, LineString: { n: 0, multi: false }, Polygon: { n: 0, multi: false } };
   const baseOf: Record<string, [string, boolean]> = {
     POINT: ['Point', false], MULTIPOINT: ['Point', true], LINESTRING: ['LineString', false], MULTILINESTRING: ['LineString', true],
@@ -174,17 +181,25 @@ export function chooseGeometryType(byType: Record<string, number>): { type: Geom
     CIRCULARSTRING: ['LineString', false], COMPOUNDCURVE: ['LineString', false], MULTICURVE: ['LineString', true],
     CURVEPOLYGON: ['Polygon', false], MULTISURFACE: ['Polygon', true], TRIANGLE: ['Polygon', false], TIN: ['Polygon', true], POLYHEDRALSURFACE: ['Polygon', true],
   };
-  let total = 0;
   for (const [t, n] of Object.entries(byType)) {
     const [base, multi] = baseOf[t.replace(/M$/, '')] ?? ['Polygon', true];
     dims[base].n += n;
     dims[base].multi ||= multi;
-    total += n;
   }
-  const best = Object.entries(dims).sort((a, b) => b[1].n - a[1].n)[0];
-  if (best[1].n === 0) return { type: null, dropped: 0 };
-  return { type: ((best[1].multi || best[0] !== 'Point' ? 'Multi' : '') + best[0]) as GeometryType, dropped: total - best[1].n };
+  return Object.entries(dims)
+    .filter(([, d]) => d.n > 0)
+    .sort((a, b) => b[1].n - a[1].n)
+    .map(([base, d]) => ({ type: ((d.multi || base !== 'Point' ? 'Multi' : '') + base) as GeometryType, count: d.n }));
 }
+
+/** The published geometry type of the most common family, and how many features are of other families. */
+export function chooseGeometryType(byType: Record<string, number>): { type: GeometryType | null; dropped: number } {
+  const families = geometryFamilies(byType);
+  if (!families.length) return { type: null, dropped: 0 };
+  return { type: families[0].type, dropped: families.slice(1).reduce((n, f) => n + f.count, 0) };
+}
+
+const familyName = (type: GeometryType) => (type.endsWith('Point') ? 'points' : type.endsWith('LineString') ? 'lines' : 'polygons');
 
 /**
  * Whether the extent lies in or near Latvia when read in `srid`; if not, which of the CRSs used
@@ -329,7 +344,7 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
         for (let n = 2; seen.includes(name); n++) name = `${source.name}_${n}`;
         seen.push(name);
         if (options.layer && options.layer !== name && options.layer !== source.name) continue;
-        layers.push(await stageLayer(ctx, jobId, dataset, source, name, openOptions, encoding.label, options, warnings, xField && yField ? { x: xField.name, y: yField.name } : undefined));
+        layers.push(...await stageLayer(ctx, jobId, dataset, source, name, openOptions, encoding.label, options, warnings, xField && yField ? { x: xField.name, y: yField.name } : undefined));
         done++;
         await ctx.progress(0.1 + (0.85 * done) / Math.max(datasets.length, done + 1));
       }
@@ -360,7 +375,7 @@ async function stageLayer(
   options: UploadOptions,
   warnings: Problem[],
   xy: { x: string; y: string } | undefined,
-): Promise<UploadLayer> {
+): Promise<UploadLayer[]> {
   const chosen = parseEpsg(options.crs);
   if (options.crs && !chosen) throw new ImportError(`"${options.crs}" is not a CRS code; give one like EPSG:3059.`);
   const srid = chosen ?? (source.wkt ? epsgFromWkt(source.wkt) : undefined);
@@ -409,16 +424,13 @@ async function stageLayer(
     }
   }
   const stats = await stagedStats(ctx.pool, jobId, name);
-  const { type, dropped } = chooseGeometryType(stats.byType);
+  const families = geometryFamilies(stats.byType);
   if (stats.nullOrEmpty) {
     warnings.push({
       message: `${stats.nullOrEmpty} of ${stats.total} features of ${name} have no geometry and are left out (features ${stats.nullExamples.join(', ')}${stats.nullOrEmpty > 5 ? ', …' : ''}).`,
       featureIndex: stats.nullExamples[0],
       layer: name,
     });
-  }
-  if (dropped) {
-    warnings.push({ message: `${name} mixes geometry types (${Object.entries(stats.byType).map(([t, n]) => `${n} ${t}`).join(', ')}); the ${dropped} that are not ${type} are left out. Split the file by geometry type to keep them.`, layer: name });
   }
   if (stats.invalid) {
     for (const ex of stats.invalidExamples) {
@@ -442,12 +454,12 @@ async function stageLayer(
   if (renamed.length) {
     warnings.push({ message: `Field names changed for the database: ${renamed.map((f) => `${f.sourceName} → ${f.name}`).join(', ')}. The original names are kept as the field titles.`, layer: name });
   }
-  return {
+  const base: UploadLayer = {
     name,
     dataset: dataset.rel,
     sourceLayer: source.name,
-    geometryType: type,
-    featureCount: stats.total - stats.nullOrEmpty - dropped,
+    geometryType: families[0]?.type ?? null,
+    featureCount: stats.total - stats.nullOrEmpty,
     crs: stagedSrid ? `EPSG:${srid && !targetSrs ? srid : stagedSrid}` : null,
     srid: stagedSrid,
     fields,
@@ -455,5 +467,14 @@ async function stageLayer(
     ...(crsProblem ? { crsProblem } : {}),
     ...(stats.extent ? { extent: stats.extent } : {}),
   };
+  if (families.length < 2) return [base];
+  // Mixed geometry types: one publishable layer per family, all read from the same staged rows
+  // (publishing keeps only the features of the layer's family).
+  const split = families.map((f) => ({ ...base, name: `${name}_${familyName(f.type)}`, stagedLayer: name, geometryType: f.type, featureCount: f.count }));
+  warnings.push({
+    message: `${name} mixes geometry types (${Object.entries(stats.byType).sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${n} ${t}`).join(', ')}); it is offered as ${split.length} layers, one per geometry type: ${split.map((l) => `${l.name} (${l.featureCount} ${familyName(l.geometryType!)})`).join(', ')}. Publish each one you need.`,
+    layer: name,
+  });
+  return split;
 }
 

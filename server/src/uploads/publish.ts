@@ -184,7 +184,7 @@ export async function publishLayer(
        SELECT feature_index + 1 AS id, ${geometrySql(type, srid)} AS g${values.map((v, i) => `, ${v} AS v${i}`).join('')}
          FROM upload_feature WHERE job_id = $1 AND source_layer = $2 AND geom IS NOT NULL AND NOT ST_IsEmpty(geom)
      ) s WHERE g IS NOT NULL AND NOT ST_IsEmpty(g)${type.startsWith('Multi') ? '' : ` AND GeometryType(g) = '${type.toUpperCase()}'`}`,
-    [job.id, layer.name, municipalityId, ...fields.map((f) => f.sourceName)],
+    [job.id, layer.stagedLayer ?? layer.name, municipalityId, ...fields.map((f) => f.sourceName)],
   );
   const featureCount = inserted.rowCount ?? 0;
   if (!featureCount) throw badRequest(`No feature of ${layer.name} has a usable geometry after reprojection and repair; nothing was published.`);

@@ -39,6 +39,11 @@ export interface UploadLayer {
   crsProblem?: string;
   /** Extent of the staged geometries in their own coordinates. */
   extent?: [number, number, number, number];
+  /**
+   * Set when this layer is one geometry family of a source layer with mixed types: the name its
+   * features are staged under (shared with the other families).
+   */
+  stagedLayer?: string;
 }
 
 export interface UploadOptions {
