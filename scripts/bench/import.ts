@@ -87,7 +87,9 @@ async function main() {
       files.push({ name: `${count / 1000}k ${kind}s GeoJSON`, file: geojson }, { name: `${count / 1000}k ${kind}s zipped Shapefile`, file: path.join(work, `${kind}s.zip`) });
     }
     const backend = await (await import('../../server/src/uploads/gdal/index.js')).vectorBackend();
-    console.log(`pipeline GDAL backend: ${backend.name} ${backend.version}; database ${target.host}${target.pathname}`);
+    const { directTarget } = await import('../../server/src/uploads/load/directStage.js');
+    const staging = directTarget(app.pg.pool, backend) ? 'ogr2ogr writes the staging table by COPY' : 'GeoJSON lines inserted in batches';
+    console.log(`pipeline GDAL backend: ${backend.name} ${backend.version} (${staging}); database ${target.host}${target.pathname}`);
     console.log('file                              pipeline s   ogr2ogr s   ratio   features');
     for (const f of files) {
       const copy = await app.uploads.newFilePath(path.basename(f.file));
