@@ -96,7 +96,7 @@ describeEachDatabase('OGC API – Features Part 4 (create, replace, delete)', (c
   });
 
   it('refuses viewers, other CRSs, bad attributes and non-editable collections, writing nothing', async () => {
-    const count = async () => Number((await app.pg.query(`SELECT count(*) AS n FROM sewer_connection`)).rows[0].n);
+    const count = async () => Number((await app.pg.query(`SELECT count(*) AS n FROM sewer_connection WHERE property_address = 'X'`)).rows[0].n);
     const before = await count();
     const body = JSON.stringify({ type: 'Feature', geometry: point, properties: { property_address: 'X' } });
     const viewer = (await signedInAs(app, 'viewer', testa)).headers;

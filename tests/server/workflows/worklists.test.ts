@@ -33,7 +33,7 @@ describeEachDatabase('work lists (/api/worklists)', (ctx) => {
   });
 
   const get = (url: string, headers = official) => app.inject({ method: 'GET', url, headers });
-  const mine = (rows: { kind: string; id: number }[]) => rows.filter((r) => r.kind === 'connection' && Object.values(ids).includes(r.id));
+  const mine = (rows: { kind: string; id: number; distance_m?: number }[]) => rows.filter((r) => r.kind === 'connection' && Object.values(ids).includes(r.id));
 
   it('lists a property 49 m from a main and not one 51 m away, nearest first, leaving out connected ones', async () => {
     const res = await get('/api/worklists/sewer-unconnected?distance=50');

@@ -1,0 +1,35 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { notFound } from '../../plugins/errors.js';
+import { withMunicipality } from '../../tenancy/scope.js';
+import { refugeeHelp } from '../../workflows/accommodation.js';
+import { ErrorBody } from '../layers/schemas.js';
+
+const Collection = Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(Type.Unknown()) });
+
+/** Data for the public embeddable maps (under /api/public): nothing personal, nothing per site. */
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/:municipalityCode/refugee-help',
+    {
+      schema: {
+        summary: 'Aid points, bus stops and free places per parish for the public refugee help map',
+        description:
+          'GeoJSON in EPSG:4326. Free places are counted per parish or town over sites in use; a unit with 1–4 sites shows ' +
+          'no numbers (suppressed, with secondary suppression), and single sites are never given.',
+        tags: ['public'],
+        params: Type.Object({ municipalityCode: Type.String({ maxLength: 64 }) }),
+        response: { 200: Type.Object({ aidPoints: Collection, busStops: Collection, freePlaces: Collection }), 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const municipality = await app.municipalities.byCodeOrNull(request.params.municipalityCode);
+      if (!municipality) throw notFound(`There is no municipality "${request.params.municipalityCode.slice(0, 64)}".`);
+      const data = await withMunicipality(app.pg.pool, municipality.id, (db) => refugeeHelp(db, municipality.id));
+      reply.header('Cache-Control', 'public, max-age=300').header('Access-Control-Allow-Origin', '*');
+      return data;
+    },
+  );
+};
+
+export default routes;
