@@ -10,6 +10,8 @@ class EditSession {
   revision = $state(0);
   undo = new UndoStack();
   undoSize = $state(0);
+  /** While the map editor draws, a map click is a vertex, not an identify request. */
+  drawing = $state(false);
 
   open(layerId: string, featureId: number) {
     this.target = { layerId, featureId };
