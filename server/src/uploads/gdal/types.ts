@@ -72,7 +72,7 @@ export function pgConnection(connectionString: string): PgConnection {
 /**
  * ogr2ogr arguments for `toPostgres`. The staged geometry is labelled EPSG:3059 when not
  * reprojected, only so that GDAL never adds the file's own CRS to `spatial_ref_sys` (the staging
- * copy sets the SRID back to 0); COPY is used, no spatial index, names not laundered.
+ * copy sets the SRID back to 0); COPY into an unlogged table, no spatial index, names not laundered.
  */
 export function postgresArgs(table: string, opts: TranslateOptions = {}): string[] {
   return [
@@ -86,6 +86,8 @@ export function postgresArgs(table: string, opts: TranslateOptions = {}): string
     '-lco', 'LAUNDER=NO',
     '-lco', 'PRECISION=NO',
     '-lco', 'SPATIAL_INDEX=NONE',
+    // A scratch table lives for seconds: no write-ahead log for it.
+    '-lco', 'UNLOGGED=ON',
     ...(opts.targetSrs ? ['-t_srs', opts.targetSrs] : ['-a_srs', 'EPSG:3059']),
   ];
 }
