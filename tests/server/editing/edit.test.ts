@@ -167,6 +167,8 @@ describeEachDatabase('editing API (/api/layers/{id}/form, features, history, res
     });
     expect(first.statusCode).toBe(200);
     expect(first.json().feature.properties).toMatchObject({ version: 2, note: 'pirmais' });
+    const opened = await app.inject({ method: 'GET', url: `/api/layers/${LAYER}/features/${made.id}/editable`, headers: editor });
+    expect(opened.json().feature.properties).toMatchObject({ version: 2, note: 'pirmais' });
     const second = await signedInAs(app, 'editor', testa);
     const stale = await app.inject({
       method: 'PATCH',

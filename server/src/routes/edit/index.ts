@@ -116,6 +116,24 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
+    '/:layerId/features/:featureId/editable',
+    {
+      schema: {
+        summary: 'A feature as the editor edits it: every field, version and updated_at (editors and admins)',
+        tags: ['editing'],
+        params: FeatureParams,
+        response: { 200: FeatureBody, ...errors },
+      },
+    },
+    async (request) =>
+      inEdit(request, request.params.layerId, async (ctx) => {
+        const feature = await loadFeature(ctx, request.params.featureId);
+        if (!feature) throw notFound(`There is no feature ${request.params.featureId} in the layer "${ctx.layer.id}".`);
+        return { feature };
+      }),
+  );
+
+  app.get(
     '/:layerId/features/:featureId/history',
     {
       schema: {

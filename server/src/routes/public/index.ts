@@ -19,7 +19,15 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           'no numbers (suppressed, with secondary suppression), and single sites are never given.',
         tags: ['public'],
         params: Type.Object({ municipalityCode: Type.String({ maxLength: 64 }) }),
-        response: { 200: Type.Object({ aidPoints: Collection, busStops: Collection, freePlaces: Collection }), 404: ErrorBody },
+        response: {
+          200: Type.Object({
+            municipality: Type.Object({ code: Type.String(), name: Type.String() }),
+            aidPoints: Collection,
+            busStops: Collection,
+            freePlaces: Collection,
+          }),
+          404: ErrorBody,
+        },
       },
     },
     async (request, reply) => {
@@ -27,7 +35,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       if (!municipality) throw notFound(`There is no municipality "${request.params.municipalityCode.slice(0, 64)}".`);
       const data = await withMunicipality(app.pg.pool, municipality.id, (db) => refugeeHelp(db, municipality.id));
       reply.header('Cache-Control', 'public, max-age=300').header('Access-Control-Allow-Origin', '*');
-      return data;
+      return { municipality: { code: municipality.code, name: municipality.name }, ...data };
     },
   );
 };
