@@ -8,7 +8,9 @@ import { vectorBackend } from '../../../server/src/uploads/gdal/index.js';
 import { hasNativeGdal } from '../../../server/src/uploads/gdal/probe.js';
 import { epsgFromWkt } from '../../../server/src/uploads/crs.js';
 import { sanitizeFieldNames } from '../../../server/src/uploads/fieldNames.js';
+import { directTarget, stageDirect } from '../../../server/src/uploads/load/directStage.js';
 import { describeWhen } from '../../helpers/requirements.js';
+import { describeEachDatabase } from '../../helpers/testApp.js';
 
 const fixtures = path.join(rootDir, 'tests/fixtures');
 
@@ -66,5 +68,48 @@ describe('CRS from WKT', () => {
     expect(epsgFromWkt('GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984"]]')).toBe(4326);
     expect(epsgFromWkt('PROJCS["ETRS89_LAEA_Europe",GEOGCS["ETRS89"]]')).toBe(3035);
     expect(epsgFromWkt('PROJCS["Unknown",GEOGCS["x",AUTHORITY["EPSG","4258"]],AUTHORITY["EPSG","3059"]]')).toBe(3059);
+  });
+});
+
+describeWhen(hasNativeGdal(), 'direct staging by native ogr2ogr', 'ogr2ogr/ogrinfo are not on the PATH', () => {
+  describeEachDatabase('direct staging', (ctx) => {
+    it('lets ogr2ogr COPY a layer into the staging rows only on a database that takes a second connection, and leaves nothing else behind', async () => {
+      const { app } = ctx();
+      const pool = app.pg.pool;
+      const backend = await vectorBackend('native');
+      const target = directTarget(pool, backend);
+      if ((pool as unknown as { options: { max: number } }).options.max < 2) {
+        // The embedded database serves one connection: ogr2ogr's would wait for ever.
+        expect(target).toBeUndefined();
+        return;
+      }
+      expect(target).toBeDefined();
+      const dir = await mkdtemp(path.join(tmpdir(), 'direct-stage-'));
+      const { rows } = await pool.query<{ id: string }>(`INSERT INTO upload_job (file_name) VALUES ('latvija_1257.zip') RETURNING id`);
+      const jobId = rows[0].id;
+      const trace = async () =>
+        (await pool.query(`SELECT (SELECT count(*) FROM spatial_ref_sys)::int AS srs, (SELECT count(*) FROM pg_class WHERE relname LIKE 'upload_scratch%')::int AS scratch`)).rows[0];
+      try {
+        await extractZip(path.join(fixtures, 'uploads/latvija_1257.zip'), dir);
+        const before = await trace();
+        const staged = await stageDirect(pool, backend, target!, jobId, 'punkti', path.join(dir, 'Dati/PUNKTI.shp'), 'PUNKTI', { openOptions: ['ENCODING=CP1257'] });
+        expect(staged).toBe(4);
+        const features = (await pool.query(
+          `SELECT feature_index, ST_SRID(geom) AS srid, properties FROM upload_feature WHERE job_id = $1 AND source_layer = 'punkti' ORDER BY feature_index`,
+          [jobId],
+        )).rows;
+        expect(features.map((f) => [f.feature_index, f.srid])).toEqual([[0, 0], [1, 0], [2, 0], [3, 0]]);
+        expect(JSON.stringify(features.map((f) => f.properties))).toContain('Ā Č Ē Ģ Ī Ķ Ļ Ņ Š Ū Ž');
+        expect(Object.keys(features[0].properties).some((k) => k.startsWith('_upload'))).toBe(false);
+        await expect(
+          stageDirect(pool, backend, target!, jobId, 'bad', path.join(fixtures, 'external/mapbox-geojsonhint/bad/bad-json.geojson'), 'bad-json', {}),
+        ).rejects.toThrow();
+        // The file's own CRS is never added to spatial_ref_sys, and no scratch table outlives a call.
+        expect(await trace()).toEqual(before);
+      } finally {
+        await pool.query('DELETE FROM upload_job WHERE id = $1', [jobId]);
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
   });
 });
