@@ -124,6 +124,10 @@ describeEachDatabase('workflow transitions (/api/workflows)', (ctx) => {
     expect(unknown.json().message).toMatch(/colour/);
     const wrongType = await move('sewer-connections', feature.id, { to: 'technical_conditions', version: feature.version, technical_conditions_number: 'T1', cofinancing_eur: 'daudz' });
     expect(wrongType.statusCode).toBe(400);
+    for (const date of ['2025-02-30', 'vakar']) {
+      const badDate = await move('sewer-connections', feature.id, { to: 'refused', version: feature.version, refusal_reason: 'x', date });
+      expect(badDate.statusCode, date).toBe(400);
+    }
     const stale = await move('sewer-connections', feature.id, { to: 'refused', version: feature.version + 5, refusal_reason: 'x' });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().current.properties.status).toBe('applied');
