@@ -117,6 +117,8 @@ describeWhen(hasChromium(), 'e2e: workflows in Chromium', 'no /usr/bin/chromium 
         await editorBox.getByTestId('edit-draw').click();
         // An empty spot 30 m north of the fixture's row of connections, on screen at zoom 18.
         const [lon, lat] = fromLks92(301130, 501450);
+        await first.evaluate(([lon, lat]) => window.__map!.jumpTo({ center: [lon, lat], zoom: 18 }), [lon, lat]);
+        await first.evaluate(() => window.__gis!.idle());
         const point = await first.evaluate(([lon, lat]) => window.__map!.project([lon, lat]), [lon, lat]);
         const box = (await first.locator('canvas.maplibregl-canvas').boundingBox())!;
         await first.mouse.click(box.x + point.x, box.y + point.y);
