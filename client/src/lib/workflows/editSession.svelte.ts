@@ -21,7 +21,12 @@ class EditSession {
     this.target = null;
   }
 
-  changed() {
+  /** The layer whose tiles the map must fetch again after a change. */
+  changedLayerId = $state<string | null>(null);
+
+  changed(layerId?: string) {
+    if (layerId) this.changedLayerId = layerId;
+    else if (this.target) this.changedLayerId = this.target.layerId;
     this.revision += 1;
     this.undoSize = this.undo.size;
   }
