@@ -92,6 +92,10 @@ export const fetchForm = (layerId: string, opts: Options = {}) => getJson<LayerF
 export const fetchFeature = (layerId: string, id: number, opts: Options = {}) =>
   getJson<EditableFeature | { feature: EditableFeature }>(featurePath(layerId, id), opts).then(unwrap);
 
+/** The feature with every field, its version and updated_at (editors and admins only). */
+export const fetchEditableFeature = (layerId: string, id: number, opts: Options = {}) =>
+  getJson<{ feature: EditableFeature }>(`${featurePath(layerId, id)}/editable`, opts).then(unwrap);
+
 export const createFeature = (layerId: string, geometry: GeoJSON.Geometry, properties: Record<string, unknown>, opts: Options = {}) =>
   send<{ feature: EditableFeature }>('POST', `${layerPath(layerId)}/features`, { geometry, properties }, opts).then(unwrap);
 
