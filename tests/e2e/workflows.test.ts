@@ -143,6 +143,34 @@ describeWhen(hasChromium(), 'e2e: workflows in Chromium', 'no /usr/bin/chromium 
         await expect.poll(async () => (await first.request.get(url)).status()).toBe(404);
       });
 
+      it('an editor drags a connection to a new place and undoes the move', async () => {
+        const notConnected3059 = { x: 301100, y: 501100 };
+        const panel = await openConnection(first, notConnected3059);
+        const id = Number((await panel.locator('h2').textContent())!.replace(/\D+/g, ''));
+        await first.locator('.maplibregl-popup-close-button').click();
+        const editorBox = first.getByTestId('map-editor');
+        await editorBox.locator('select').selectOption({ label: 'Kanalizācijas pieslēgumi' });
+        const url = `${ctx().url}/api/layers/testa-sewer-connections/features/${id}/editable`;
+        const before = (await (await first.request.get(url)).json()).feature;
+        const [lon, lat] = fromLks92(notConnected3059.x, notConnected3059.y);
+        const point = await first.evaluate(([lon, lat]) => window.__map!.project([lon, lat]), [lon, lat]);
+        const box = (await first.locator('canvas.maplibregl-canvas').boundingBox())!;
+        const x = box.x + point.x;
+        const y = box.y + point.y;
+        // Select, then drag 60 px to the east.
+        await first.mouse.click(x, y);
+        await first.mouse.move(x, y);
+        await first.mouse.down();
+        for (let i = 1; i <= 6; i++) await first.mouse.move(x + i * 10, y, { steps: 2 });
+        await first.mouse.up();
+        await expect.poll(async () => (await (await first.request.get(url)).json()).feature.properties.version).toBe(before.properties.version + 1);
+        const moved = (await (await first.request.get(url)).json()).feature;
+        expect(moved.geometry.coordinates[0]).toBeGreaterThan(before.geometry.coordinates[0]);
+
+        await first.getByTestId('workflow-undo').click();
+        await expect.poll(async () => (await (await first.request.get(url)).json()).feature.geometry.coordinates).toEqual(before.geometry.coordinates);
+      });
+
       it('lists unconnected properties near a main, nearest first, with a CSV link', async () => {
         await first.getByTestId('worklist-open').click();
         const list = first.getByTestId('worklist-panel');
