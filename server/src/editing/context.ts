@@ -24,7 +24,11 @@ export async function editableLayer(request: FastifyRequest, layerId: string): P
  */
 export async function inEdit<T>(request: FastifyRequest, layerId: string, work: (ctx: EditContext) => Promise<T>): Promise<T> {
   const { layer, spec } = await editableLayer(request, layerId);
-  return withMunicipality(request.server.pg.pool, layer.municipalityId, (db) => work({ db, request, layer, spec }));
+  const result = await withMunicipality(request.server.pg.pool, layer.municipalityId, (db) => work({ db, request, layer, spec }));
+  // The table's trigger bumped the layer's data version; read it now, so tile cache keys and the
+  // catalog's tile URLs change at once, not at the registry's next refresh.
+  request.server.layers.invalidate();
+  return result;
 }
 
 /** Sends a refusal that carries more than a message (409 with the current feature, 400 with allowed steps). */

@@ -63,6 +63,14 @@ describeEachDatabase('editing API (/api/layers/{id}/form, features, history, res
     expect(byName.status.options[0].title).toHaveProperty('uk');
   });
 
+  it("bumps the layer's data version at once, so tiles and the catalog show the edit", async () => {
+    const version = async () => (await app.inject({ url: `/api/layers/${LAYER}` })).json().dataVersion as number;
+    const before = await version();
+    const res = await create(editor, { geometry: await pointAt(app, 501760, 301210), properties: { property_address: 'Versijas iela 1' } });
+    expect(res.statusCode).toBe(201);
+    expect(await version()).toBeGreaterThan(before);
+  });
+
   it('shows viewers the form but not as editable', async () => {
     const viewer = await signedInAs(app, 'viewer', testa);
     const res = await app.inject({ method: 'GET', url: `/api/layers/${LAYER}/form`, headers: viewer.headers });
