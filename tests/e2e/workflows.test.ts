@@ -60,7 +60,7 @@ describeWhen(hasChromium(), 'e2e: workflows in Chromium', 'no /usr/bin/chromium 
 
       beforeAll(async () => {
         const { app } = ctx();
-        const testa = await municipalityId(app, 'testa');
+        const testa = await municipalityId(app, 'testw');
         editor = await addUser(app, { role: 'editor', municipality: testa, label: 'wf-editor' });
         colleague = await addUser(app, { role: 'editor', municipality: testa, label: 'wf-colleague' });
         // Two browser contexts: two separate sessions.
@@ -135,7 +135,7 @@ describeWhen(hasChromium(), 'e2e: workflows in Chromium', 'no /usr/bin/chromium 
         const panel = first.getByTestId('workflow-panel');
         await expect.poll(() => panel.getByTestId('workflow-status').textContent()).toBe('Nav pieslēgts');
         const id = Number((await panel.locator('h2').textContent())!.replace(/\D+/g, ''));
-        const url = `${ctx().url}/api/layers/testa-sewer-connections/features/${id}`;
+        const url = `${ctx().url}/api/layers/testw-sewer-connections/features/${id}`;
         expect((await first.request.get(url)).status()).toBe(200);
         await screenshot(first, `workflow-drawn-${ctx().kind}`);
 
@@ -150,7 +150,7 @@ describeWhen(hasChromium(), 'e2e: workflows in Chromium', 'no /usr/bin/chromium 
         await first.locator('.maplibregl-popup-close-button').click();
         const editorBox = first.getByTestId('map-editor');
         await editorBox.locator('select').selectOption({ label: 'Kanalizācijas pieslēgumi' });
-        const url = `${ctx().url}/api/layers/testa-sewer-connections/features/${id}/editable`;
+        const url = `${ctx().url}/api/layers/testw-sewer-connections/features/${id}/editable`;
         const before = (await (await first.request.get(url)).json()).feature;
         const [lon, lat] = fromLks92(notConnected3059.x, notConnected3059.y);
         const point = await first.evaluate(([lon, lat]) => window.__map!.project([lon, lat]), [lon, lat]);
@@ -188,7 +188,7 @@ describeWhen(hasChromium(), 'e2e: workflows in Chromium', 'no /usr/bin/chromium 
       it('renders the public refugee help page in Ukrainian with a drawn map', async () => {
         const page = await freshPage(browser, errors);
         try {
-          await page.goto(`${ctx().url}/embed/refugee-help?m=testa`);
+          await page.goto(`${ctx().url}/embed/refugee-help?m=testw`);
           await page.waitForSelector('body[data-embed-ready="true"]', { timeout: 20_000 });
           expect(await page.locator('html').getAttribute('lang')).toBe('uk');
           expect(await page.locator('h1').textContent()).toContain('Допомога');

@@ -5,6 +5,9 @@ import { registerDomainLayers } from '../../server/src/layers/domainLayers.js';
  * A small municipality with hand-placed features whose answers tests can know: code "testa",
  * EPSG:3059 coordinates near Mārupe. Layer ids are `testa-<key>` (e.g. `testa-sewer-connections`).
  */
+/** The copy of the fixture municipality that the editing and workflow suites change. */
+export const workflowFixtureCode = 'testw';
+
 export const fixture = {
   code: 'testa',
   /** Municipality boundary in EPSG:3059: a 10 km square. */
@@ -15,13 +18,18 @@ export const fixture = {
   accommodationSiteCount: 2,
 };
 
-export async function insertFixtureMunicipality(client: pg.PoolClient | pg.Client): Promise<number> {
+/**
+ * Inserts the fixture municipality. Suites that change its data (editing, workflows) use their own
+ * copy, `workflowFixtureCode`, so the counts and statuses other suites check stay as written here.
+ */
+export async function insertFixtureMunicipality(client: pg.PoolClient | pg.Client, code = fixture.code): Promise<number> {
   await client.query('BEGIN');
   try {
     const { rows } = await client.query<{ id: number }>(
       `INSERT INTO municipality (code, name, name_en, boundary)
-       VALUES ('testa', 'Testa novads', 'Test Municipality', ST_Multi(ST_MakeEnvelope(500000, 300000, 510000, 310000, 3059)))
+       VALUES ($1, 'Testa novads', 'Test Municipality', ST_Multi(ST_MakeEnvelope(500000, 300000, 510000, 310000, 3059)))
        RETURNING id`,
+      [code],
     );
     const m = rows[0].id;
     await client.query(
@@ -87,7 +95,7 @@ export async function insertFixtureMunicipality(client: pg.PoolClient | pg.Clien
         ($1, 'bus_stop', 'Jaunciems', NULL, ST_SetSRID(ST_MakePoint(501200, 301000), 3059))`,
       [m],
     );
-    await registerDomainLayers(client as pg.PoolClient, { id: m, code: 'testa' });
+    await registerDomainLayers(client as pg.PoolClient, { id: m, code });
     await client.query('COMMIT');
     return m;
   } catch (err) {

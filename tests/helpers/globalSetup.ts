@@ -8,7 +8,7 @@ import { rootDir } from '../../server/src/config.js';
 import { openDatabase } from '../../server/src/db/database.js';
 import { runMigrations } from '../../server/src/db/migrations.js';
 import { migrationsDir } from '../../server/src/plugins/database.js';
-import { insertFixtureMunicipality } from './fixtureMunicipality.js';
+import { insertFixtureMunicipality, workflowFixtureCode } from './fixtureMunicipality.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,6 +33,7 @@ async function prepare(connectionString: string) {
   try {
     await runMigrations(client, migrationsDir);
     await insertFixtureMunicipality(client);
+    await insertFixtureMunicipality(client, workflowFixtureCode);
   } finally {
     await client.end();
   }

@@ -3,8 +3,8 @@ import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../helpers/testApp.js';
 import { addUser, municipalityId, otherMunicipality, signIn, signedInAs } from '../../helpers/users.js';
 
-const LAYER = 'testa-sewer-connections';
-const STREETS = 'testa-street-transfers';
+const LAYER = 'testw-sewer-connections';
+const STREETS = 'testw-street-transfers';
 
 /** A point of the fixture municipality (EPSG:3059) as EPSG:4326 GeoJSON. */
 async function pointAt(app: FastifyInstance, x: number, y: number) {
@@ -43,7 +43,7 @@ describeEachDatabase('editing API (/api/layers/{id}/form, features, history, res
 
   beforeAll(async () => {
     app = ctx().app;
-    testa = await municipalityId(app, 'testa');
+    testa = await municipalityId(app, 'testw');
     const user = await addUser(app, { role: 'editor', municipality: testa });
     await app.pg.query(`UPDATE app_user SET name = 'Ilze Redaktore' WHERE id = $1`, [user.id]);
     editorName = 'Ilze Redaktore';

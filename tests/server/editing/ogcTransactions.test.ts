@@ -3,7 +3,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../helpers/testApp.js';
 import { municipalityId, signedInAs } from '../../helpers/users.js';
 
-const ITEMS = '/ogc/collections/testa-sewer-connections/items';
+const ITEMS = '/ogc/collections/testw-sewer-connections/items';
 
 describeEachDatabase('OGC API – Features Part 4 (create, replace, delete)', (ctx) => {
   let app: FastifyInstance;
@@ -13,7 +13,7 @@ describeEachDatabase('OGC API – Features Part 4 (create, replace, delete)', (c
 
   beforeAll(async () => {
     app = ctx().app;
-    testa = await municipalityId(app, 'testa');
+    testa = await municipalityId(app, 'testw');
     editor = (await signedInAs(app, 'editor', testa)).headers;
     const { rows } = await app.pg.query(`SELECT ST_AsGeoJSON(ST_Transform(ST_SetSRID(ST_MakePoint(504100, 304100), 3059), 4326), 8)::json AS g`);
     point = rows[0].g;
@@ -57,7 +57,7 @@ describeEachDatabase('OGC API – Features Part 4 (create, replace, delete)', (c
 
     const { rows } = await app.pg.query(
       `SELECT action, details->'before'->'properties'->>'note' AS before, details->'after'->'properties'->>'note' AS after
-         FROM audit_log WHERE layer_id = 'testa-sewer-connections' AND feature_id = $1 ORDER BY id`,
+         FROM audit_log WHERE layer_id = 'testw-sewer-connections' AND feature_id = $1 ORDER BY id`,
       [String(id)],
     );
     expect(rows).toEqual([
@@ -91,7 +91,7 @@ describeEachDatabase('OGC API – Features Part 4 (create, replace, delete)', (c
     });
     expect(step.statusCode).toBe(200);
     expect(step.json().properties.status).toBe('applied');
-    const { rows } = await app.pg.query(`SELECT action FROM audit_log WHERE layer_id = 'testa-sewer-connections' AND feature_id = $1 ORDER BY id DESC LIMIT 1`, [String(id)]);
+    const { rows } = await app.pg.query(`SELECT action FROM audit_log WHERE layer_id = 'testw-sewer-connections' AND feature_id = $1 ORDER BY id DESC LIMIT 1`, [String(id)]);
     expect(rows[0].action).toBe('workflow.transition');
   });
 
@@ -111,7 +111,7 @@ describeEachDatabase('OGC API – Features Part 4 (create, replace, delete)', (c
       payload: JSON.stringify({ type: 'Feature', geometry: point, properties: { property_address: 'X', population_equivalent: 'daudz' } }),
     });
     expect(bad.statusCode).toBe(400);
-    const addresses = await app.inject({ method: 'POST', url: '/ogc/collections/testa-addresses/items', headers: geo(editor), payload: body });
+    const addresses = await app.inject({ method: 'POST', url: '/ogc/collections/testw-addresses/items', headers: geo(editor), payload: body });
     expect(addresses.statusCode).toBe(400);
     expect(await count()).toBe(before);
   });

@@ -11,8 +11,8 @@ describeEachDatabase('refugee accommodation: nearby services, free places, publi
 
   beforeAll(async () => {
     app = ctx().app;
-    testa = await municipalityId(app, 'testa');
-    editor = { ...(await signedInAs(app, 'editor', testa)).headers, 'x-municipality': 'testa' };
+    testa = await municipalityId(app, 'testw');
+    editor = { ...(await signedInAs(app, 'editor', testa)).headers, 'x-municipality': 'testw' };
     const { rows } = await app.pg.query<{ id: number }>(`SELECT id FROM accommodation_site WHERE municipality_id = $1 AND name = 'Dienesta viesnīca'`, [testa]);
     dormitory = rows[0].id;
   });
@@ -45,17 +45,17 @@ describeEachDatabase('refugee accommodation: nearby services, free places, publi
 
   it('keeps sites from officials, viewers and anonymous users, and refuses points outside Latvia', async () => {
     for (const role of ['official', 'viewer'] as const) {
-      const headers = { ...(await signedInAs(app, role, testa)).headers, 'x-municipality': 'testa' };
+      const headers = { ...(await signedInAs(app, role, testa)).headers, 'x-municipality': 'testw' };
       expect((await app.inject({ method: 'GET', url: `/api/accommodation/${dormitory}/nearby`, headers })).statusCode).toBe(403);
       expect((await app.inject({ method: 'GET', url: '/api/accommodation/free-places?lon=24.1&lat=56.8', headers })).statusCode).toBe(403);
     }
-    expect((await app.inject({ method: 'GET', url: '/api/accommodation/free-places?lon=24.1&lat=56.8', headers: { 'x-municipality': 'testa' } })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/api/accommodation/free-places?lon=24.1&lat=56.8', headers: { 'x-municipality': 'testw' } })).statusCode).toBe(401);
     expect((await app.inject({ method: 'GET', url: '/api/accommodation/free-places?lon=2.35&lat=48.85', headers: editor })).statusCode).toBe(400);
   });
 
   it('publishes aid points, bus stops and free places per parish with small counts suppressed and no single site', async () => {
     const units = async () => {
-      const res = await app.inject({ method: 'GET', url: '/api/public/testa/refugee-help' });
+      const res = await app.inject({ method: 'GET', url: '/api/public/testw/refugee-help' });
       expect(res.statusCode).toBe(200);
       expect(res.body).not.toMatch(/Dienesta viesnīca|Pilsētas vieta|Pagasta vieta|Privāta Persona|Olena/);
       const body = res.json();

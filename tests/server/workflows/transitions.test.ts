@@ -48,20 +48,20 @@ describeEachDatabase('workflow transitions (/api/workflows)', (ctx) => {
 
   beforeAll(async () => {
     app = ctx().app;
-    testa = await municipalityId(app, 'testa');
+    testa = await municipalityId(app, 'testw');
     const signed = await signedInAs(app, 'editor', testa);
-    editor = { ...signed.headers, 'x-municipality': 'testa' };
+    editor = { ...signed.headers, 'x-municipality': 'testw' };
     editorEmail = signed.email;
   });
 
   it('lists the three workflows of the request municipality with statuses, transitions and required fields', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/workflows', headers: { 'x-municipality': 'testa' } });
+    const res = await app.inject({ method: 'GET', url: '/api/workflows', headers: { 'x-municipality': 'testw' } });
     expect(res.statusCode).toBe(200);
     const list = res.json();
     expect(list.map((w: { id: string; layerId: string }) => [w.id, w.layerId])).toEqual([
-      ['sewer-connections', 'testa-sewer-connections'],
-      ['street-transfers', 'testa-street-transfers'],
-      ['accommodation', 'testa-accommodation-sites'],
+      ['sewer-connections', 'testw-sewer-connections'],
+      ['street-transfers', 'testw-street-transfers'],
+      ['accommodation', 'testw-accommodation-sites'],
     ]);
     expect(list[0].transitions.applied).toEqual(['technical_conditions', 'refused']);
     expect(list[1].required.council_decision).toContain('decision_number');
@@ -106,7 +106,7 @@ describeEachDatabase('workflow transitions (/api/workflows)', (ctx) => {
     expect(res.json().feature.properties).toMatchObject({ connected_on: '2025-05-02', cofinancing_eur: 1200.5, status: 'connected' });
     const { rows } = await app.pg.query(
       `SELECT details->'before'->'properties'->>'status' AS before, details->'after'->'properties'->>'status' AS after
-         FROM audit_log WHERE action = 'workflow.transition' AND layer_id = 'testa-sewer-connections' AND feature_id = $1`,
+         FROM audit_log WHERE action = 'workflow.transition' AND layer_id = 'testw-sewer-connections' AND feature_id = $1`,
       [String(feature.id)],
     );
     expect(rows).toEqual([{ before: 'construction', after: 'connected' }]);
@@ -132,7 +132,7 @@ describeEachDatabase('workflow transitions (/api/workflows)', (ctx) => {
     expect(stale.statusCode).toBe(409);
     expect(stale.json().current.properties.status).toBe('applied');
     const official = await signedInAs(app, 'official', testa);
-    const refused = await move('sewer-connections', feature.id, { to: 'refused', version: feature.version, refusal_reason: 'x' }, { ...official.headers, 'x-municipality': 'testa' });
+    const refused = await move('sewer-connections', feature.id, { to: 'refused', version: feature.version, refusal_reason: 'x' }, { ...official.headers, 'x-municipality': 'testw' });
     expect(refused.statusCode).toBe(403);
     const { rows } = await app.pg.query(`SELECT status, version FROM sewer_connection WHERE id = $1`, [feature.id]);
     expect(rows[0]).toEqual({ status: 'applied', version: feature.version });

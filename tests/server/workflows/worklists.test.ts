@@ -11,8 +11,8 @@ describeEachDatabase('work lists (/api/worklists)', (ctx) => {
 
   beforeAll(async () => {
     app = ctx().app;
-    testa = await municipalityId(app, 'testa');
-    official = { ...(await signedInAs(app, 'official', testa)).headers, 'x-municipality': 'testa' };
+    testa = await municipalityId(app, 'testw');
+    official = { ...(await signedInAs(app, 'official', testa)).headers, 'x-municipality': 'testw' };
     // A main of its own in the town, far from the fixture's mains, with properties at known distances.
     await app.pg.query(
       `INSERT INTO sewer_main (municipality_id, kind, geom) VALUES ($1, 'gravity', ST_GeomFromText('LINESTRING(508000 308000, 508500 308000)', 3059))`,
@@ -75,7 +75,7 @@ describeEachDatabase('work lists (/api/worklists)', (ctx) => {
     });
     expect(saved.statusCode).toBe(201);
     const id = saved.json().id;
-    const colleague = { ...(await signedInAs(app, 'editor', testa)).headers, 'x-municipality': 'testa' };
+    const colleague = { ...(await signedInAs(app, 'editor', testa)).headers, 'x-municipality': 'testw' };
     expect((await get('/api/worklists', colleague)).json().map((w: { id: number }) => w.id)).toContain(id);
     const run = (await get(`/api/worklists/${id}`, colleague)).json();
     expect(run.worklist).toMatchObject({ name: 'Vēstules 2025', params: { distance: 50 } });
@@ -84,16 +84,16 @@ describeEachDatabase('work lists (/api/worklists)', (ctx) => {
 
     const other = await otherMunicipality(app, 'worklist-other');
     // An admin of another municipality asking about this one.
-    const stranger = { ...(await signedInAs(app, 'admin', other)).headers, 'x-municipality': 'testa' };
+    const stranger = { ...(await signedInAs(app, 'admin', other)).headers, 'x-municipality': 'testw' };
     expect((await get('/api/worklists', stranger)).statusCode).toBe(403);
     expect((await get(`/api/worklists/${id}`, stranger)).statusCode).toBe(403);
     expect((await get(`/api/worklists/999999`, colleague)).statusCode).toBe(404);
   });
 
   it('refuses viewers, anonymous users and bad parameters', async () => {
-    const viewer = { ...(await signedInAs(app, 'viewer', testa)).headers, 'x-municipality': 'testa' };
+    const viewer = { ...(await signedInAs(app, 'viewer', testa)).headers, 'x-municipality': 'testw' };
     expect((await get('/api/worklists/sewer-unconnected', viewer)).statusCode).toBe(403);
-    expect((await get('/api/worklists/sewer-unconnected', { 'x-municipality': 'testa' })).statusCode).toBe(401);
+    expect((await get('/api/worklists/sewer-unconnected', { 'x-municipality': 'testw' })).statusCode).toBe(401);
     expect((await get('/api/worklists/sewer-unconnected?distance=-3')).statusCode).toBe(400);
     expect((await get('/api/worklists/sewer-unconnected?distance=5000')).statusCode).toBe(400);
     const bad = await app.inject({ method: 'POST', url: '/api/worklists', headers: official, payload: { name: 'x', kind: 'sewer-unconnected', params: { radius: 5 } } });
