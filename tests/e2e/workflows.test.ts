@@ -203,6 +203,7 @@ describeWhen(hasChromium(), 'e2e: workflows in Chromium', 'no /usr/bin/chromium 
         }
       });
     },
-    { listen: true },
+    // The suite changes its own copy of the fixture municipality (see fixtureMunicipality.ts).
+    { listen: true, env: { DEFAULT_MUNICIPALITY: 'testw' } },
   );
 });
