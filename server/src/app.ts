@@ -35,6 +35,8 @@ import workflowRoutes from './routes/workflows/index.js';
 import worklistRoutes from './routes/worklists/index.js';
 import accommodationRoutes from './routes/accommodation/index.js';
 import publicRoutes from './routes/public/index.js';
+import dashboardRoutes from './routes/dashboards/index.js';
+import analysisRoutes from './routes/analysis/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -99,6 +101,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(worklistRoutes, { prefix: '/api/worklists' });
   await app.register(accommodationRoutes, { prefix: '/api/accommodation' });
   await app.register(publicRoutes, { prefix: '/api/public' });
+  await app.register(dashboardRoutes, { prefix: '/api/dashboards' });
+  await app.register(analysisRoutes, { prefix: '/api/analysis' });
 
   await app.register(embedRoutes, { prefix: '/embed' });
 

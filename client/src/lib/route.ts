@@ -3,7 +3,7 @@
  * so other pages live under `#/<page>`: a hash starting with "#/" is a route, never a permalink,
  * and every other hash (empty, `#map=…`, even a malformed one) belongs to the map.
  */
-export const pages = ['map', 'data', 'admin'] as const;
+export const pages = ['map', 'dashboards', 'data', 'admin'] as const;
 export type Page = (typeof pages)[number];
 
 /** The page a hash shows; unknown routes fall back to the map. */

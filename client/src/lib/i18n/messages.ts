@@ -9,10 +9,16 @@ import adminUk from '../admin/messages.uk.json';
 import workflowsEn from '../workflows/messages.en.json';
 import workflowsLv from '../workflows/messages.lv.json';
 import workflowsUk from '../workflows/messages.uk.json';
+import dashboardsEn from '../dashboards/messages.en.json';
+import dashboardsLv from '../dashboards/messages.lv.json';
+import dashboardsUk from '../dashboards/messages.uk.json';
+import analysisEn from '../analysis/messages.en.json';
+import analysisLv from '../analysis/messages.lv.json';
+import analysisUk from '../analysis/messages.uk.json';
 
-const lv = { ...lvCore, ...adminLv, ...workflowsLv };
-const en = { ...enCore, ...adminEn, ...workflowsEn };
-const uk = { ...ukCore, ...adminUk, ...workflowsUk };
+const lv = { ...lvCore, ...adminLv, ...workflowsLv, ...dashboardsLv, ...analysisLv };
+const en = { ...enCore, ...adminEn, ...workflowsEn, ...dashboardsEn, ...analysisEn };
+const uk = { ...ukCore, ...adminUk, ...workflowsUk, ...dashboardsUk, ...analysisUk };
 
 /** The UI languages, Latvian first. */
 export const locales = ['lv', 'en', 'uk'] as const;
