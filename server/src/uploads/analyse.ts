@@ -14,6 +14,7 @@ import { GdalError, type VectorBackend } from './gdal/index.js';
 import type { SourceLayerInfo } from './gdal/types.js';
 import { checkGeoJson } from './geojsonCheck.js';
 import { directTarget, stageDirect } from './load/directStage.js';
+import { timed } from './profile.js';
 import type { Problem, UploadField, UploadLayer, UploadOptions } from './types.js';
 
 /** File extensions GDAL opens as datasets of their own (side files such as .dbf come along). */
@@ -127,7 +128,8 @@ interface StagedStats {
  * pass for the counts and extent (validity tested once per feature), one cheap pass for the kinds,
  * and the reasons fetched only for the few examples shown.
  */
-async function stagedStats(pool: pg.Pool, jobId: string, layer: string): Promise<StagedStats> {
+async function stagedStats(pool: pg.Pool, staged: StagedRows): Promise<StagedStats> {
+  const { from, params } = stagedFrom(staged);
   const { rows } = await pool.query(
     `SELECT count(*)::int AS total,
             count(*) FILTER (WHERE empty)::int AS null_or_empty,
@@ -135,19 +137,19 @@ async function stagedStats(pool: pg.Pool, jobId: string, layer: string): Promise
             count(*) FILTER (WHERE invalid)::int AS invalid,
             coalesce((array_agg(feature_index ORDER BY feature_index) FILTER (WHERE invalid))[1:5], '{}') AS invalid_examples,
             ARRAY[ST_XMin(ST_Extent(geom)), ST_YMin(ST_Extent(geom)), ST_XMax(ST_Extent(geom)), ST_YMax(ST_Extent(geom))] AS extent,
-            (SELECT coalesce(jsonb_object_agg(t, n), '{}') FROM (SELECT GeometryType(geom) AS t, count(*)::int AS n FROM upload_feature
-                WHERE job_id = $1 AND source_layer = $2 AND geom IS NOT NULL AND NOT ST_IsEmpty(geom) GROUP BY 1) k) AS by_type
+            (SELECT coalesce(jsonb_object_agg(t, n), '{}') FROM (SELECT GeometryType(geom) AS t, count(*)::int AS n FROM ${from}
+                WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom) GROUP BY 1) k) AS by_type
        FROM (SELECT feature_index, geom, geom IS NULL OR ST_IsEmpty(geom) AS empty, geom IS NOT NULL AND NOT ST_IsValid(geom) AS invalid
-               FROM upload_feature WHERE job_id = $1 AND source_layer = $2) f`,
-    [jobId, layer],
+               FROM ${from}) f`,
+    params,
   );
   const r = rows[0];
   const invalidExamples: { index: number; reason: string }[] = [];
   if (r.invalid_examples.length) {
     const reasons = await pool.query<{ index: number; reason: string }>(
-      `SELECT feature_index AS index, ST_IsValidReason(geom) AS reason FROM upload_feature
-        WHERE job_id = $1 AND source_layer = $2 AND feature_index = ANY($3::int[]) ORDER BY feature_index`,
-      [jobId, layer, r.invalid_examples],
+      `SELECT feature_index AS index, ST_IsValidReason(geom) AS reason FROM ${from}
+        WHERE feature_index = ANY($${params.length + 1}::int[]) ORDER BY feature_index`,
+      [...params, r.invalid_examples],
     );
     invalidExamples.push(...reasons.rows);
   }
@@ -160,6 +162,17 @@ async function stagedStats(pool: pg.Pool, jobId: string, layer: string): Promise
     invalidExamples,
     extent: r.extent?.[0] == null ? null : (r.extent.map(Number) as [number, number, number, number]),
   };
+}
+
+/** Where a layer's staged features are: rows of `upload_feature`, or a staging table of their own. */
+type StagedRows = { jobId: string; layer: string } | { table: string };
+
+/** A FROM item giving `feature_index` (0-based) and `geom` of staged features, with its parameters. */
+function stagedFrom(staged: StagedRows): { from: string; params: unknown[] } {
+  if ('table' in staged) {
+    return { from: `(SELECT _upload_fid - 1 AS feature_index, _upload_geom AS geom FROM "${staged.table.replace(/"/g, '""')}") staged`, params: [] };
+  }
+  return { from: '(SELECT feature_index, geom FROM upload_feature WHERE job_id = $1 AND source_layer = $2) staged', params: [staged.jobId, staged.layer] };
 }
 
 export interface GeometryFamily {
@@ -312,20 +325,25 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
     let done = 0;
     for (const dataset of datasets) {
       const dsExt = path.extname(dataset.rel).toLowerCase();
+      const encoding = dsExt === '.shp' ? await shapefileEncoding(dataset.path, options.encoding) : { label: dsExt === '.csv' ? 'UTF-8' : null };
+      const openOptions = [...(encoding.option ? [encoding.option] : []), ...(dsExt === '.csv' ? ['AUTODETECT_TYPE=YES', 'KEEP_GEOM_COLUMNS=NO'] : [])];
+      // GDAL lists the layers (a process of its own with a native GDAL) while the GeoJSON check runs here.
+      const listing = timed('analyse: ogrinfo', () => ctx.backend.info(dataset.path, openOptions)).then(
+        (info) => ({ info }),
+        (error: unknown) => ({ error }),
+      );
       if ((dsExt === '.geojson' || dsExt === '.json') && (await stat(dataset.path)).size <= geoJsonCheckLimit) {
-        const check = checkGeoJson(await readFile(dataset.path, 'utf8'));
+        const check = await timed('analyse: GeoJSON check', async () => checkGeoJson(await readFile(dataset.path, 'utf8')));
         if (check.errors.length) {
+          await listing;
           const first = check.errors.slice(0, 5).map((e) => (e.featureIndex !== undefined ? `feature ${e.featureIndex}: ${e.message}` : e.message));
           throw new ImportError(`${dataset.rel} is not valid GeoJSON: ${first.join(' ')}${check.errors.length > 5 ? ` (and ${check.errors.length - 5} more problems)` : ''}`);
         }
         warnings.push(...check.warnings);
       }
-      const encoding = dsExt === '.shp' ? await shapefileEncoding(dataset.path, options.encoding) : { label: dsExt === '.csv' ? 'UTF-8' : null };
-      const openOptions = [...(encoding.option ? [encoding.option] : []), ...(dsExt === '.csv' ? ['AUTODETECT_TYPE=YES', 'KEEP_GEOM_COLUMNS=NO'] : [])];
-      let info;
-      try {
-        info = await ctx.backend.info(dataset.path, openOptions);
-      } catch (err) {
+      const listed = await listing;
+      if ('error' in listed) {
+        const err = listed.error;
         if (err instanceof GdalError) {
           if (await isSqlite(dataset.path)) {
             throw new ImportError(`${dataset.rel} has no vector layer GDAL can read: a GeoPackage holding only tiles or attribute tables, or a SQLite file that is not a GeoPackage, cannot be published as a map layer (${err.message}).`);
@@ -334,6 +352,7 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
         }
         throw err;
       }
+      const info = listed.info;
       format ??= info.driver;
       for (const source of info.layers) {
         const geometryless = !source.geometryType || /^(none|unknown\(none\))$/i.test(source.geometryType.replace(/\s+/g, ''));
@@ -405,9 +424,11 @@ async function stageLayer(
     }
     throw err;
   };
+  let staged: StagedRows = { jobId, layer: name };
   if (direct) {
-    // Native GDAL and a real database: ogr2ogr writes by COPY, nothing passes through Node.
-    await stageDirect(ctx.pool, ctx.backend, direct, jobId, name, dataset.path, source.name, { openOptions, targetSrs }).catch(readFailed);
+    // Native GDAL and a real database: ogr2ogr writes by COPY into the layer's own staging table,
+    // nothing passes through Node.
+    staged = { table: await stageDirect(ctx.pool, ctx.backend, direct, jobId, dataset.path, source.name, { openOptions, targetSrs }).catch(readFailed) };
   } else {
     const out = path.join(tmpdir(), `gis-upload-${jobId}-${Math.random().toString(36).slice(2)}.geojson`);
     try {
@@ -423,7 +444,7 @@ async function stageLayer(
       await rm(out, { force: true });
     }
   }
-  const stats = await stagedStats(ctx.pool, jobId, name);
+  const stats = await timed('analyse: staged stats', () => stagedStats(ctx.pool, staged));
   const families = geometryFamilies(stats.byType);
   if (stats.nullOrEmpty) {
     warnings.push({
@@ -445,7 +466,7 @@ async function stageLayer(
   if (!stagedSrid) {
     crsProblem = `${name} has no CRS (${dataset.rel.endsWith('.shp') ? 'no .prj file' : 'none declared'}) or one that cannot be read; choose one, e.g. EPSG:3059 (LKS-92 / Latvia TM).`;
   } else if (stats.extent) {
-    crsProblem = await crsSanity(ctx.pool, stats.extent, stagedSrid);
+    crsProblem = await timed('analyse: CRS sanity', () => crsSanity(ctx.pool, stats.extent!, stagedSrid));
   }
   const kept = source.fields.filter((f) => !/Binary/.test(f.type));
   const columns = sanitizeFieldNames(kept.map((f) => f.name));
@@ -466,6 +487,7 @@ async function stageLayer(
     encoding,
     ...(crsProblem ? { crsProblem } : {}),
     ...(stats.extent ? { extent: stats.extent } : {}),
+    ...('table' in staged ? { stagingTable: staged.table } : {}),
   };
   if (families.length < 2) return [base];
   // Mixed geometry types: one publishable layer per family, all read from the same staged rows

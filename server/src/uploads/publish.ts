@@ -2,6 +2,8 @@ import type pg from 'pg';
 import type { GeometryType, LayerField } from '../layers/types.js';
 import { badRequest, notFound } from '../plugins/errors.js';
 import { crsLabel, parseEpsg } from './crs.js';
+import { dropStaging } from './load/directStage.js';
+import { timed } from './profile.js';
 import type { PublishRequest, UploadField, UploadJob, UploadLayer } from './types.js';
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -104,20 +106,15 @@ function fieldValueSql(ogrType: string, key: string): string {
   return castFn[ogrType] ? `${castFn[ogrType]}(${raw})` : raw;
 }
 
-/** SQL turning a staged geometry into the published one: CRS, 2D, valid, one type. */
-function geometrySql(type: GeometryType, srid: number): string {
-  let g = `ST_SetSRID(geom, ${srid})`;
-  if (srid !== 3059) g = `ST_Transform(${g}, 3059)`;
-  g = `ST_Force2D(${g})`;
-  // ST_MakeValid only where needed: testing validity costs a fraction of rebuilding every geometry.
-  // The subselects name the reprojected geometry once, so it is computed once per feature.
-  const validLinear = (x: string) =>
-    `(SELECT CASE WHEN ST_IsValid(l) THEN l ELSE ST_MakeValid(l) END FROM
-       (SELECT CASE WHEN ST_HasArc(v) THEN ST_CurveToLine(v) ELSE v END AS l FROM (SELECT ${x} AS v) c) m)`;
-  if (type.endsWith('Point')) g = `ST_CollectionExtract(${g}, 1)`;
-  else if (type.endsWith('LineString')) g = `ST_CollectionExtract(${validLinear(g)}, 2)`;
-  else g = `ST_ForcePolygonCCW(ST_CollectionExtract(${validLinear(g)}, 3))`;
-  return type.startsWith('Multi') ? `ST_Multi(${g})` : g;
+/** The family number `upload_publish_geometry` takes: 1 points, 2 lines, 3 polygons. */
+const familyOf = (type: GeometryType) => (type.endsWith('Point') ? 1 : type.endsWith('LineString') ? 2 : 3);
+
+/**
+ * SQL turning a staged geometry into the published one (CRS, 2D, valid, one family), see
+ * migration 0023: ST_MakeValid only where ST_IsValid says so.
+ */
+function geometrySql(column: string, type: GeometryType, srid: number): string {
+  return `upload_publish_geometry(${column}, ${Number(srid)}, ${familyOf(type)}, ${type.startsWith('Multi')})`;
 }
 
 export interface PublishHooks {
@@ -169,29 +166,14 @@ export async function publishLayer(
   const { rows: clash } = await client.query('SELECT 1 FROM pg_class WHERE relname = $1', [table]);
   if (clash.length) throw new Error(`table ${table} already exists`);
 
-  const columns = fields.map((f) => `${quote(f.name)} ${columnType[f.ogrType] ?? 'text'}`);
-  await client.query(
-    `CREATE TABLE ${quote(table)} (
-       id integer PRIMARY KEY,
-       municipality_id integer NOT NULL REFERENCES municipality (id) ON DELETE CASCADE,
-       geom geometry(${type}, 3059) NOT NULL${columns.map((c) => `,\n       ${c}`).join('')}
-     )`,
-  );
-  const values = fields.map((f, i) => fieldValueSql(f.ogrType, `$${i + 4}::text`));
-  const inserted = await client.query(
-    `INSERT INTO ${quote(table)} (id, municipality_id, geom${fields.map((f) => `, ${quote(f.name)}`).join('')})
-     SELECT id, $3, g${values.map((_, i) => `, v${i}`).join('')} FROM (
-       SELECT feature_index + 1 AS id, ${geometrySql(type, srid)} AS g${values.map((v, i) => `, ${v} AS v${i}`).join('')}
-         FROM upload_feature WHERE job_id = $1 AND source_layer = $2 AND geom IS NOT NULL AND NOT ST_IsEmpty(geom)
-     ) s WHERE g IS NOT NULL AND NOT ST_IsEmpty(g)${type.startsWith('Multi') ? '' : ` AND GeometryType(g) = '${type.toUpperCase()}'`}`,
-    [job.id, layer.stagedLayer ?? layer.name, municipalityId, ...fields.map((f) => f.sourceName)],
-  );
-  const featureCount = inserted.rowCount ?? 0;
+  const featureCount = layer.stagingTable
+    ? await timed('publish: staging table in place', () => publishInPlace(client, layer.stagingTable!, table, type, srid, fields, municipalityId))
+    : await timed('publish: insert … select', () => publishStagedRows(client, job, layer, table, type, srid, fields, municipalityId));
   if (!featureCount) throw badRequest(`No feature of ${layer.name} has a usable geometry after reprojection and repair; nothing was published.`);
-  await client.query(`CREATE INDEX ${quote(`${table}_geom_gix`)} ON ${quote(table)} USING gist (geom)`);
+  await timed('publish: GiST index', () => client.query(`CREATE INDEX ${quote(`${table}_geom_gix`)} ON ${quote(table)} USING gist (geom)`));
   // The new table has a municipality_id: the same row-level security as every municipal table.
-  await client.query('SELECT apply_tenant_policies()');
-  await client.query(`ANALYZE ${quote(table)}`);
+  await timed('publish: tenant policies', () => client.query('SELECT apply_tenant_policies()'));
+  // No ANALYZE here: the COPY's inserts are counted, so autovacuum analyses the new table soon.
 
   const layerFields: LayerField[] = fields.map((f) => ({ name: f.name, type: f.type, title: { lv: f.sourceName, en: f.sourceName } }));
   const title = { lv: req.title.lv.trim(), ...(req.title.en?.trim() ? { en: req.title.en.trim() } : {}) };
@@ -214,7 +196,131 @@ export async function publishLayer(
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true)`,
     [layerId, version, table, job.id, job.fileName, featureCount, type, JSON.stringify(layerFields), `EPSG:${srid}`],
   );
-  await client.query('DELETE FROM upload_feature WHERE job_id = $1', [job.id]);
+  await timed('publish: drop other staging', async () => {
+    await client.query('DELETE FROM upload_feature WHERE job_id = $1', [job.id]);
+    await dropStaging(client, job.id);
+  });
   await hooks.beforeCommit?.(layerId);
   return { layerId, featureCount, version };
+}
+
+/** Creates the published table and fills it from the layer's rows in `upload_feature`; returns the row count. */
+async function publishStagedRows(
+  client: pg.PoolClient,
+  job: UploadJob,
+  layer: UploadLayer,
+  table: string,
+  type: GeometryType,
+  srid: number,
+  fields: UploadField[],
+  municipalityId: number,
+): Promise<number> {
+  const columns = fields.map((f) => `${quote(f.name)} ${columnType[f.ogrType] ?? 'text'}`);
+  await client.query(
+    `CREATE TABLE ${quote(table)} (
+       id integer PRIMARY KEY,
+       municipality_id integer NOT NULL REFERENCES municipality (id) ON DELETE CASCADE,
+       geom geometry(${type}, 3059) NOT NULL${columns.map((c) => `,\n       ${c}`).join('')}
+     )`,
+  );
+  const values = fields.map((f, i) => fieldValueSql(f.ogrType, `$${i + 4}::text`));
+  const inserted = await client.query(
+    `INSERT INTO ${quote(table)} (id, municipality_id, geom${fields.map((f) => `, ${quote(f.name)}`).join('')})
+     SELECT id, $3, g${values.map((_, i) => `, v${i}`).join('')} FROM (
+       SELECT feature_index + 1 AS id, ${geometrySql('geom', type, srid)} AS g${values.map((v, i) => `, ${v} AS v${i}`).join('')}
+         FROM upload_feature WHERE job_id = $1 AND source_layer = $2 AND geom IS NOT NULL AND NOT ST_IsEmpty(geom)
+          AND upload_geometry_family(GeometryType(geom)) = ${familyOf(type)}
+     ) s WHERE g IS NOT NULL AND NOT ST_IsEmpty(g)${type.startsWith('Multi') ? '' : ` AND GeometryType(g) = '${type.toUpperCase()}'`}`,
+    [job.id, layer.stagedLayer ?? layer.name, municipalityId, ...fields.map((f) => f.sourceName)],
+  );
+  return inserted.rowCount ?? 0;
+}
+
+/** PostgreSQL types ogr2ogr gives each OGR field type in a staging table (PRECISION=NO). */
+const stagedType: Record<string, string> = {
+  Integer: 'integer',
+  Integer64: 'bigint',
+  Real: 'double precision',
+  Boolean: 'boolean',
+  Date: 'date',
+  DateTime: 'timestamp with time zone',
+  String: 'character varying',
+};
+
+/**
+ * Turns a layer's staging table (written by ogr2ogr, see load/directStage.ts) into the published
+ * table in place, inside the caller's transaction: features without a usable geometry or of
+ * another family deleted, columns not kept dropped, the rest renamed to their sanitised names,
+ * then one ALTER TABLE rewrites it once (logged; geometry reprojected, repaired where invalid and
+ * typed; attributes cast to their column types; `municipality_id` added). A rollback gives the
+ * staging table back untouched, so the job can be published again.
+ * @returns the number of features published
+ */
+async function publishInPlace(
+  client: pg.PoolClient,
+  staging: string,
+  table: string,
+  type: GeometryType,
+  srid: number,
+  fields: UploadField[],
+  municipalityId: number,
+): Promise<number> {
+  const { rows: columns } = await client.query<{ name: string; type: string }>(
+    `SELECT attname AS name, format_type(atttypid, NULL) AS type FROM pg_attribute
+      WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
+    [quote(staging)],
+  );
+  if (!columns.some((c) => c.name === '_upload_geom')) throw new Error(`staging table ${staging} has no geometry column`);
+  const family = familyOf(type);
+  // A staging table of a job interrupted by a crash of the database is empty (it is unlogged).
+  await client.query(
+    `DELETE FROM ${quote(staging)} WHERE _upload_geom IS NULL OR ST_IsEmpty(_upload_geom)
+        OR upload_geometry_family(GeometryType(_upload_geom)) <> ${family}`,
+  );
+  await client.query(`ALTER TABLE ${quote(staging)} RENAME TO ${quote(table)}`);
+  const sources = new Set(fields.map((f) => f.sourceName));
+  for (const c of columns) {
+    if (!c.name.startsWith('_upload_') && !sources.has(c.name)) await client.query(`ALTER TABLE ${quote(table)} DROP COLUMN ${quote(c.name)}`);
+  }
+  // Through temporary names: a sanitised name may be another field's source name.
+  const present = new Map(columns.map((c) => [c.name, c.type]));
+  const changes: string[] = [];
+  for (const [i, f] of fields.entries()) {
+    const temp = `_upload_field_${i}`;
+    const target = columnType[f.ogrType] ?? 'text';
+    const source = present.get(f.sourceName);
+    if (source === undefined) {
+      changes.push(`ADD COLUMN ${quote(temp)} ${target}`);
+      continue;
+    }
+    await client.query(`ALTER TABLE ${quote(table)} RENAME COLUMN ${quote(f.sourceName)} TO ${quote(temp)}`);
+    const asText = `(to_jsonb(${quote(temp)}) #>> '{}')`;
+    let using: string;
+    if (stagedType[f.ogrType] === source) using = `${quote(temp)}::${target}`;
+    else if (castFn[f.ogrType]) using = `${castFn[f.ogrType]}(${asText})`;
+    else using = source === 'character varying' || source === 'text' ? `${quote(temp)}::text` : asText;
+    changes.push(`ALTER COLUMN ${quote(temp)} TYPE ${target} USING ${using}`);
+  }
+  // One rewrite: the table becomes logged, the geometry and attributes take their published form.
+  await client.query(
+    `ALTER TABLE ${quote(table)}
+       SET LOGGED,
+       ALTER COLUMN _upload_geom TYPE geometry(${type}, 3059) USING ${geometrySql('_upload_geom', type, srid)},
+       ALTER COLUMN _upload_fid TYPE integer,
+       ALTER COLUMN _upload_fid DROP DEFAULT,
+       ADD COLUMN municipality_id integer NOT NULL DEFAULT ${Number(municipalityId)} REFERENCES municipality (id) ON DELETE CASCADE${changes.map((c) => `,\n       ${c}`).join('')}`,
+  );
+  await client.query(`ALTER TABLE ${quote(table)} ALTER COLUMN municipality_id DROP DEFAULT`);
+  const { rows: sequence } = await client.query<{ name: string | null }>(`SELECT pg_get_serial_sequence($1, '_upload_fid') AS name`, [quote(table)]);
+  if (sequence[0].name) await client.query(`DROP SEQUENCE ${sequence[0].name}`);
+  // A repair can leave nothing of a feature's family (a polygon collapsed to a line).
+  if (family > 1) await client.query(`DELETE FROM ${quote(table)} WHERE ST_IsEmpty(_upload_geom)`);
+  await client.query(`ALTER TABLE ${quote(table)} RENAME COLUMN _upload_geom TO geom`);
+  await client.query(`ALTER TABLE ${quote(table)} ALTER COLUMN geom SET NOT NULL`);
+  await client.query(`ALTER TABLE ${quote(table)} RENAME COLUMN _upload_fid TO id`);
+  for (const [i, f] of fields.entries()) await client.query(`ALTER TABLE ${quote(table)} RENAME COLUMN ${quote(`_upload_field_${i}`)} TO ${quote(f.name)}`);
+  const { rows: pkey } = await client.query<{ name: string }>(`SELECT conname AS name FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'`, [quote(table)]);
+  if (pkey[0] && pkey[0].name !== `${table}_pkey`) await client.query(`ALTER TABLE ${quote(table)} RENAME CONSTRAINT ${quote(pkey[0].name)} TO ${quote(`${table}_pkey`)}`);
+  const { rows: count } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${quote(table)}`);
+  return count[0].n;
 }

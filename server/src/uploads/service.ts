@@ -9,8 +9,10 @@ import { analyseUpload } from './analyse.js';
 import { datasets } from './datasets.js';
 import { vectorBackend, type VectorBackend } from './gdal/index.js';
 import { jobRepository } from './jobRepository.js';
+import { dropStaging, stagingTables } from './load/directStage.js';
 import { checkPublishRequest, publishLayer, type PublishHooks } from './publish.js';
 import { insertAuditEntry } from '../audit/repository.js';
+import { timed } from './profile.js';
 import type { PublishRequest, UploadJob, UploadOptions, UploadOwner } from './types.js';
 
 /** Who asks for a change, for the audit log: a user (null: the operator's CLI) and their address. */
@@ -100,7 +102,8 @@ export class UploadService {
     const job = await this.mustGet(id);
     if (job.status !== 'failed') throw new UserError(409, `Upload ${id} is ${job.status}; only a failed upload can be retried.`);
     const { rows } = await this.pool.query('SELECT 1 FROM upload_feature WHERE job_id = $1 LIMIT 1', [id]);
-    if (rows.length && job.layers.length) {
+    const staged = rows.length > 0 || (await stagingTables(this.pool, id)).length > 0;
+    if (staged && job.layers.length) {
       await jobRepository.update(this.pool, id, { status: 'ready', errors: job.errors.filter((e) => e.layer), publish: null });
     } else if (job.filePath) {
       await jobRepository.update(this.pool, id, { status: 'queued', progress: 0, errors: [], warnings: [] });
@@ -150,8 +153,9 @@ export class UploadService {
     if (!job?.filePath) return;
     await jobRepository.update(this.pool, id, { status: 'analysing', progress: 0.05 });
     try {
+      await dropStaging(this.pool, id);
       const backend = await this.backend();
-      const result = await analyseUpload(
+      const result = await timed('analyse (all)', () => analyseUpload(
         {
           pool: this.pool,
           backend,
@@ -159,10 +163,10 @@ export class UploadService {
           progress: (p) => jobRepository.update(this.pool, id, { progress: p }),
         },
         id,
-        job.filePath,
+        job.filePath!,
         job.fileName,
         job.options,
-      );
+      ));
       await jobRepository.update(this.pool, id, {
         status: 'ready',
         progress: 1,
@@ -176,6 +180,7 @@ export class UploadService {
       const message = err instanceof ImportError ? err.message : 'The file could not be analysed because of a server error; it was logged.';
       if (!(err instanceof ImportError)) this.log.error({ err, upload: id }, 'upload analysis failed');
       await this.pool.query('DELETE FROM upload_feature WHERE job_id = $1', [id]);
+      await dropStaging(this.pool, id);
       await jobRepository.update(this.pool, id, { status: 'failed', progress: 1, errors: [{ message }], filePath: null });
       await this.removeFile(job.filePath);
     }
@@ -185,7 +190,7 @@ export class UploadService {
     const job = await this.get(id);
     if (!job || job.status !== 'importing' || !job.publish) return;
     try {
-      const result = await inTransaction(this.pool, async (client) => {
+      const result = await timed('publish (all, with commit)', () => inTransaction(this.pool, async (client) => {
         const published = await publishLayer(client, job, job.publish!, this.hooks);
         await insertAuditEntry(client, {
           ...actor,
@@ -196,7 +201,7 @@ export class UploadService {
         });
         await jobRepository.update(client, id, { status: 'done', progress: 1, layerId: published.layerId, filePath: null });
         return published;
-      });
+      }));
       this.onPublished();
       await this.removeFile(job.filePath);
       this.log.info({ upload: id, ...result }, 'upload published');

@@ -44,6 +44,11 @@ export interface UploadLayer {
    * features are staged under (shared with the other families).
    */
   stagedLayer?: string;
+  /**
+   * The table the layer is staged in when native ogr2ogr wrote it by COPY (publishing turns it
+   * into the published table in place); absent when the features are rows of `upload_feature`.
+   */
+  stagingTable?: string;
 }
 
 export interface UploadOptions {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { pgConnection, type PgConnection, type VectorBackend } from '../gdal/index.js';
 import type { TranslateOptions } from '../gdal/types.js';
+import { timed } from '../profile.js';
 
 /**
  * Where a native ogr2ogr may write a layer directly, or undefined when it may not: the WebAssembly
@@ -14,48 +15,48 @@ export function directTarget(pool: pg.Pool, backend: VectorBackend): PgConnectio
   return pgConnection(options.connectionString);
 }
 
+const stagingPrefix = (jobId: string) => `upload_stage_${jobId.replace(/-/g, '').toLowerCase()}_`;
+
 /**
- * Stages one layer with ogr2ogr writing by COPY into a scratch table, then moves it into
- * `upload_feature` in one INSERT … SELECT (geometry with SRID 0 as the staging contract says,
- * attributes as JSON under their source names). Nothing passes through this process, so memory
- * stays flat whatever the file size. The scratch table is dropped whatever happens.
- * @returns the number of features staged
+ * Stages one layer with ogr2ogr writing by COPY into a table of its own (unlogged, no index):
+ * `_upload_fid` from 1 in file order, `_upload_geom` in the file's coordinates (or EPSG:3059 when
+ * GDAL reprojected), the fields under their source names. That table is the layer's staging:
+ * the analysis reads it, and publishing turns it into the published table in place, so no row is
+ * ever copied. Nothing passes through this process, so memory stays flat whatever the file size.
+ * A failed load leaves no table behind.
+ * @returns the staging table's name
  */
 export async function stageDirect(
   pool: pg.Pool,
   backend: VectorBackend,
   target: PgConnection,
   jobId: string,
-  layer: string,
   dataset: string,
   sourceLayer: string,
   opts: TranslateOptions,
-): Promise<number> {
-  const table = `upload_scratch_${jobId.replace(/-/g, '')}_${Math.random().toString(36).slice(2, 8)}`;
+): Promise<string> {
+  const table = `${stagingPrefix(jobId)}${Math.random().toString(36).slice(2, 10)}`;
   try {
-    await backend.toPostgres!(dataset, sourceLayer, target, table, opts);
-    await pool.query('DELETE FROM upload_feature WHERE job_id = $1 AND source_layer = $2', [jobId, layer]);
-    // Not to_jsonb(row): that would turn every geometry into GeoJSON text only to drop it again.
-    const { rows: columns } = await pool.query<{ name: string }>(
-      `SELECT attname AS name FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped
-          AND attname NOT IN ('_upload_fid', '_upload_geom') ORDER BY attnum`,
-      [`"${table}"`],
-    );
-    const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-    const literal = (name: string) => `'${name.replace(/'/g, "''")}'`;
-    // jsonb_build_object takes at most 100 arguments: 50 fields per call.
-    const parts: string[] = [];
-    for (let i = 0; i < columns.length; i += 50) {
-      parts.push(`jsonb_build_object(${columns.slice(i, i + 50).map((c) => `${literal(c.name)}, s.${quote(c.name)}`).join(', ')})`);
-    }
-    const { rowCount } = await pool.query(
-      `INSERT INTO upload_feature (job_id, source_layer, feature_index, geom, properties)
-       SELECT $1, $2, s._upload_fid - 1, ST_SetSRID(s._upload_geom, 0), ${parts.join(' || ') || `'{}'::jsonb`}
-         FROM "${table}" s`,
-      [jobId, layer],
-    );
-    return rowCount ?? 0;
-  } finally {
+    await timed('analyse: ogr2ogr COPY to staging table', () => backend.toPostgres!(dataset, sourceLayer, target, table, opts));
+    return table;
+  } catch (err) {
     await pool.query(`DROP TABLE IF EXISTS "${table}"`).catch(() => {});
+    throw err;
+  }
+}
+
+/** The staging tables of a job that still exist. */
+export async function stagingTables(db: pg.Pool | pg.PoolClient, jobId: string): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(
+    `SELECT relname AS name FROM pg_class WHERE relkind = 'r' AND relname LIKE $1 ORDER BY relname`,
+    [`${stagingPrefix(jobId).replace(/_/g, '\\_')}%`],
+  );
+  return rows.map((r) => r.name);
+}
+
+/** Drops a job's staging tables, but `keep` (the one being published), in the caller's transaction if any. */
+export async function dropStaging(db: pg.Pool | pg.PoolClient, jobId: string, keep?: string): Promise<void> {
+  for (const table of await stagingTables(db, jobId)) {
+    if (table !== keep) await db.query(`DROP TABLE IF EXISTS "${table}"`);
   }
 }
