@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { rootDir } from '../../../server/src/config.js';
@@ -82,6 +83,61 @@ describeEachDatabase(
       const tile = await app.inject({ url: `/api/tiles/${layerId}/12/${x}/${y}.mvt` });
       expect(tile.statusCode).toBe(200);
       expect(tile.rawPayload.length).toBeGreaterThan(0);
+    });
+
+    it('publishes polygons as a logged table of id, municipality, valid geometry and the chosen typed fields, leaving nothing staged', async () => {
+      const { app } = ctx();
+      const dir = mkdtempSync(path.join(tmpdir(), 'upload-shape-'));
+      const square = (x: number, y: number) => [[[x, y], [x + 50, y], [x + 50, y + 50], [x, y + 50], [x, y]]];
+      const features = [
+        { type: 'Feature', properties: { Nosaukums: 'Ābeļu kvartāls', id: 7, Platība: 12.5, Piezīme: 'x' }, geometry: { type: 'Polygon', coordinates: square(500000, 300000) } },
+        // A bow tie: invalid, repaired into a multipolygon of two triangles.
+        { type: 'Feature', properties: { Nosaukums: 'Tauriņš', id: 8, Platība: 3, Piezīme: 'y' }, geometry: { type: 'Polygon', coordinates: [[[500100, 300000], [500150, 300050], [500150, 300000], [500100, 300050], [500100, 300000]]] } },
+        { type: 'Feature', properties: { Nosaukums: 'Bez ģeometrijas', id: 9, Platība: null, Piezīme: 'z' }, geometry: null },
+      ];
+      const file = path.join(dir, 'kvartali.geojson');
+      writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::3059' } }, features }));
+      try {
+        const job = await upload(app, file);
+        expect(job.status, JSON.stringify(job.errors)).toBe('ready');
+        expect(job.layers[0]).toMatchObject({ geometryType: 'MultiPolygon', featureCount: 2 });
+        expect(job.warnings.some((w) => /Self-intersection.*repaired with ST_MakeValid/.test(w.message) && w.featureIndex === 1)).toBe(true);
+        expect(job.warnings.some((w) => /1 of 3 features .* have no geometry/.test(w.message))).toBe(true);
+        const done = await publish(app, job.id, { title: { lv: 'Kvartāli' }, fields: ['Nosaukums', 'id', 'Platība'] });
+        expect(done.status, JSON.stringify(done.errors)).toBe('done');
+        const { rows: [table] } = await app.pg.pool.query(
+          `SELECT l.source_table AS name, c.relpersistence FROM layer l JOIN pg_class c ON c.relname = l.source_table WHERE l.id = $1`,
+          [done.layerId],
+        );
+        expect(table.relpersistence).toBe('p');
+        const { rows: columns } = await app.pg.pool.query(
+          `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attnotnull AS "notNull" FROM pg_attribute
+            WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attname`,
+          [`"${table.name}"`],
+        );
+        expect(columns).toEqual([
+          { name: 'geom', type: 'geometry(MultiPolygon,3059)', notNull: true },
+          { name: 'id', type: 'integer', notNull: true },
+          { name: 'id_1', type: 'integer', notNull: false },
+          { name: 'municipality_id', type: 'integer', notNull: true },
+          { name: 'nosaukums', type: 'text', notNull: false },
+          { name: 'platiba', type: 'double precision', notNull: false },
+        ]);
+        const { rows } = await app.pg.pool.query(
+          `SELECT id, id_1, nosaukums, platiba, ST_IsValid(geom) AS valid, ST_NumGeometries(geom) AS parts, municipality_id = $1 AS own
+             FROM "${table.name}" ORDER BY id`,
+          [await municipalityId(app, 'testa')],
+        );
+        expect(rows).toEqual([
+          { id: 1, id_1: 7, nosaukums: 'Ābeļu kvartāls', platiba: 12.5, valid: true, parts: 1, own: true },
+          { id: 2, id_1: 8, nosaukums: 'Tauriņš', platiba: 3, valid: true, parts: 2, own: true },
+        ]);
+        expect((await app.pg.pool.query(`SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = $1 AND indexdef LIKE '%gist%'`, [table.name])).rows[0].n).toBe(1);
+        expect((await app.pg.pool.query('SELECT count(*)::int AS n FROM upload_feature WHERE job_id = $1', [job.id])).rows[0].n).toBe(0);
+        expect((await app.pg.pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE $1`, [`upload\\_stage\\_${job.id.replace(/-/g, '')}%`])).rows[0].n).toBe(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('reads a zipped Windows-1257 shapefile without .cpg, in a subfolder with upper-case extensions, as one layer per shapefile', async () => {
