@@ -2,6 +2,8 @@
 // Shapefile, imported through our upload pipeline and with `ogr2ogr -f PostgreSQL` into the same
 // real PostGIS (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/gis_bench_import,
 // created when missing; localhost only). Prints both times, the ratio and peak RSS.
+// `-- --large N`: also N points as one big GeoJSON, to show memory stays bounded (run it under
+// `/usr/bin/time -v` to see GDAL's own peak too). UPLOAD_PROFILE=1 prints the pipeline's phases.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
@@ -79,12 +81,20 @@ async function main() {
     const municipalityId = (await app.municipalities.fallback())!.id;
     const operator = { userId: null, ip: null };
     const files: { name: string; file: string }[] = [];
+    const largeAt = process.argv.indexOf('--large');
+    const large = largeAt > 0 ? Number(process.argv[largeAt + 1]) : 0;
     for (const [kind, count] of [['point', 100_000], ['polygon', 20_000]] as const) {
       const geojson = path.join(work, `${kind}s.geojson`);
       await writeGeoJson(geojson, count, kind);
       execFileSync('ogr2ogr', ['-f', 'ESRI Shapefile', '-lco', 'ENCODING=UTF-8', path.join(work, `${kind}s.shp`), geojson]);
       execFileSync('zip', ['-q', '-j', path.join(work, `${kind}s.zip`), ...['shp', 'shx', 'dbf', 'prj', 'cpg'].map((e) => path.join(work, `${kind}s.${e}`))]);
       files.push({ name: `${count / 1000}k ${kind}s GeoJSON`, file: geojson }, { name: `${count / 1000}k ${kind}s zipped Shapefile`, file: path.join(work, `${kind}s.zip`) });
+    }
+    if (large > 0) {
+      const file = path.join(work, 'large-points.geojson');
+      await writeGeoJson(file, large, 'point');
+      const { size } = await (await import('node:fs/promises')).stat(file);
+      files.push({ name: `${large / 1000}k points GeoJSON (${Math.round(size / 1024 / 1024)} MB)`, file });
     }
     const backend = await (await import('../../server/src/uploads/gdal/index.js')).vectorBackend();
     const { directTarget } = await import('../../server/src/uploads/load/directStage.js');
