@@ -1,7 +1,8 @@
 -- Each feature of a layer with its nearest feature of another layer and the distance in metres.
--- The KNN operator <-> in a LATERAL subquery walks the GiST index of the other layer.
+-- The KNN operator <-> in a LATERAL subquery walks the GiST index of the other layer's copy
+-- (analysis_other, see stage_other.sql).
 -- Parameters: $1 how many features to return at most, $2 true for points (false: lines from the
--- feature to its nearest); the two layers' own filter values follow.
+-- feature to its nearest); the layer's own filter values follow.
 SELECT f.{{id}} AS id,
        {{properties}} AS properties,
        n.id AS nearest_id,
@@ -11,10 +12,9 @@ SELECT f.{{id}} AS id,
        count(*) OVER () AS total
   FROM {{table}} f
   LEFT JOIN LATERAL (
-       SELECT o.{{ofId}} AS id, {{ofName}} AS name, o.{{ofGeom}} AS geom, ST_Distance(o.{{ofGeom}}, f.{{geom}}) AS distance
-         FROM {{ofTable}} o
-        WHERE true{{ofFilter}}
-        ORDER BY o.{{ofGeom}} <-> f.{{geom}}
+       SELECT o.id, o.name, o.geom, ST_Distance(o.geom, f.{{geom}}) AS distance
+         FROM analysis_other o
+        ORDER BY o.geom <-> f.{{geom}}
         LIMIT 1
   ) n ON true
  WHERE true{{filter}}

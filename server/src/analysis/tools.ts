@@ -23,6 +23,7 @@ const templates = {
   aggregate: read('aggregate'),
   nearest: read('nearest'),
   pointInPolygon: read('point_in_polygon'),
+  stageOther: read('stage_other'),
 };
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -100,21 +101,36 @@ const feature = (id: string | number, geometry: Record<string, unknown>, propert
   properties,
 });
 
-/** SQL and parameters for "features of `layer` within `distance` of `of`" (exported for the benchmark). */
-export function withinDistanceStatement(layer: AnalysisLayer, of: AnalysisLayer, distance: number, outside: boolean, limit = MAX_RESULT_FEATURES) {
-  const f = conditions(layer.layer, 'f', 4);
-  const o = conditions(of.layer, 'o', 4 + f.values.length);
+/**
+ * Copies the features of the layer a tool measures to (optionally only those matching `where`)
+ * into the transaction's temporary table `analysis_other` with a GiST index (see stage_other.sql).
+ * Call inside a transaction; the table is dropped at its end.
+ */
+export async function stageOther(db: Db, of: AnalysisLayer, where?: Where): Promise<void> {
+  const o = conditions(of.layer, 'o', 1, where);
+  const sql = fill(templates.stageOther, { id: of.view.sql.id, name: nameSql(of.view, 'o'), geom: of.view.sql.geom, table: of.view.sql.table, filter: o.sql });
+  // JIT compiling costs more than these queries take; the planner's estimates of spatial joins invite it.
+  await db.query('SET LOCAL jit = off');
+  await db.query(sql, o.values);
+  await db.query('CREATE INDEX ON analysis_other USING gist (geom)');
+  await db.query('ANALYZE analysis_other');
+}
+
+/**
+ * SQL and parameters for "features of `layer` within `distance` of `of`", to run after
+ * `stageOther(db, of)` in the same transaction (exported for the benchmark).
+ */
+export function withinDistanceStatement(layer: AnalysisLayer, distance: number, outside: boolean, limit = MAX_RESULT_FEATURES) {
+  const f = conditions(layer.layer, 'f', 3);
   const sql = fill(templates.withinDistance, {
     id: layer.view.sql.id,
     geom: layer.view.sql.geom,
     table: layer.view.sql.table,
     properties: propertiesSql(layer.view, 'f'),
     filter: f.sql,
-    ofTable: of.layer.sql.table,
-    ofGeom: of.layer.sql.geom,
-    ofFilter: o.sql,
+    exists: outside ? 'NOT EXISTS' : 'EXISTS',
   });
-  return { sql, values: [distance, limit, outside, ...f.values, ...o.values] };
+  return { sql, values: [distance, limit, ...f.values] };
 }
 
 /** Features of a layer within (or beyond) a distance of any feature of another, or the dissolved buffer. */
@@ -132,7 +148,8 @@ export async function withinDistance(db: Db, layer: AnalysisLayer, of: AnalysisL
       sourceFeatures: rows.length ? Number(rows[0].sources) : 0,
     });
   }
-  const { sql, values } = withinDistanceStatement(layer, of, req.distance, req.outside ?? false);
+  await stageOther(db, of);
+  const { sql, values } = withinDistanceStatement(layer, req.distance, req.outside ?? false);
   const { rows } = await db.query<Row>(sql, values);
   const features = rows.map((r) => feature(r.id, r.geometry, r.properties));
   return result('within-distance', started, features, rows.length ? Number(rows[0].total) : 0, {
@@ -193,26 +210,20 @@ export async function aggregate(db: Db, layer: AnalysisLayer, by: AnalysisLayer,
 /** Each feature of `layer` with its nearest feature of `of` (optionally filtered) and the distance. */
 export async function nearest(db: Db, layer: AnalysisLayer, of: AnalysisLayer, req: NearestRequest): Promise<AnalysisResult> {
   const started = performance.now();
+  await stageOther(db, of, req.where);
   const f = conditions(layer.layer, 'f', 3);
-  const o = conditions(of.layer, 'o', 3 + f.values.length, req.where);
   const sql = fill(templates.nearest, {
     id: layer.view.sql.id,
     geom: layer.view.sql.geom,
     table: layer.view.sql.table,
     properties: propertiesSql(layer.view, 'f'),
     filter: f.sql,
-    ofId: of.view.sql.id,
-    ofName: nameSql(of.view, 'o'),
-    ofTable: of.view.sql.table,
-    ofGeom: of.view.sql.geom,
-    ofFilter: o.sql,
   });
   const points = req.output === 'points';
   const { rows } = await db.query<Row & { nearest_id: unknown; nearest_name: string | null; distance_m: number | null }>(sql, [
     MAX_RESULT_FEATURES,
     points,
     ...f.values,
-    ...o.values,
   ]);
   const features = rows.map((r) =>
     feature(r.id, r.geometry ?? null, {
