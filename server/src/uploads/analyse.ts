@@ -488,6 +488,7 @@ async function stageLayer(
     ...(crsProblem ? { crsProblem } : {}),
     ...(stats.extent ? { extent: stats.extent } : {}),
     ...('table' in staged ? { stagingTable: staged.table } : {}),
+    ...(!stats.invalid && Object.keys(stats.byType).every((t) => /^(MULTI)?(POINT|LINESTRING|POLYGON)$/.test(t)) ? { allValid: true } : {}),
   };
   if (families.length < 2) return [base];
   // Mixed geometry types: one publishable layer per family, all read from the same staged rows

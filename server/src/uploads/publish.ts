@@ -110,12 +110,22 @@ function fieldValueSql(ogrType: string, key: string): string {
 const familyOf = (type: GeometryType) => (type.endsWith('Point') ? 1 : type.endsWith('LineString') ? 2 : 3);
 
 /**
- * SQL turning a staged geometry into the published one (CRS, 2D, valid, one family), see
- * migration 0023: ST_MakeValid only where ST_IsValid says so.
+ * SQL turning a staged geometry into the published one (CRS, 2D, valid, one family). With `repair`
+ * it is `upload_publish_geometry` (migration 0023: ST_MakeValid only where ST_IsValid says so);
+ * without, the same steps inline, for geometries known to be valid (no per-row function call).
  */
-function geometrySql(column: string, type: GeometryType, srid: number): string {
-  return `upload_publish_geometry(${column}, ${Number(srid)}, ${familyOf(type)}, ${type.startsWith('Multi')})`;
+function geometrySql(column: string, type: GeometryType, srid: number, repair: boolean): string {
+  const family = familyOf(type);
+  if (repair && family > 1) return `upload_publish_geometry(${column}, ${Number(srid)}, ${family}, ${type.startsWith('Multi')})`;
+  let g = `ST_SetSRID(${column}, ${Number(srid)})`;
+  if (srid !== 3059) g = `ST_Transform(${g}, 3059)`;
+  g = `ST_CollectionExtract(ST_Force2D(${g}), ${family})`;
+  if (family === 3) g = `ST_ForcePolygonCCW(${g})`;
+  return type.startsWith('Multi') ? `ST_Multi(${g})` : g;
 }
+
+/** Whether publishing must test (and repair) geometries: unless all were valid and nothing is reprojected. */
+const needsRepair = (layer: UploadLayer, srid: number) => !(layer.allValid && srid === 3059);
 
 export interface PublishHooks {
   /** Called inside the transaction before it commits; tests throw here to check nothing is left. */
@@ -167,7 +177,7 @@ export async function publishLayer(
   if (clash.length) throw new Error(`table ${table} already exists`);
 
   const featureCount = layer.stagingTable
-    ? await timed('publish: staging table in place', () => publishInPlace(client, layer.stagingTable!, table, type, srid, fields, municipalityId))
+    ? await timed('publish: staging table in place', () => publishInPlace(client, layer.stagingTable!, table, type, srid, needsRepair(layer, srid), fields, municipalityId))
     : await timed('publish: insert … select', () => publishStagedRows(client, job, layer, table, type, srid, fields, municipalityId));
   if (!featureCount) throw badRequest(`No feature of ${layer.name} has a usable geometry after reprojection and repair; nothing was published.`);
   await timed('publish: GiST index', () => client.query(`CREATE INDEX ${quote(`${table}_geom_gix`)} ON ${quote(table)} USING gist (geom)`));
@@ -227,7 +237,7 @@ async function publishStagedRows(
   const inserted = await client.query(
     `INSERT INTO ${quote(table)} (id, municipality_id, geom${fields.map((f) => `, ${quote(f.name)}`).join('')})
      SELECT id, $3, g${values.map((_, i) => `, v${i}`).join('')} FROM (
-       SELECT feature_index + 1 AS id, ${geometrySql('geom', type, srid)} AS g${values.map((v, i) => `, ${v} AS v${i}`).join('')}
+       SELECT feature_index + 1 AS id, ${geometrySql('geom', type, srid, needsRepair(layer, srid))} AS g${values.map((v, i) => `, ${v} AS v${i}`).join('')}
          FROM upload_feature WHERE job_id = $1 AND source_layer = $2 AND geom IS NOT NULL AND NOT ST_IsEmpty(geom)
           AND upload_geometry_family(GeometryType(geom)) = ${familyOf(type)}
      ) s WHERE g IS NOT NULL AND NOT ST_IsEmpty(g)${type.startsWith('Multi') ? '' : ` AND GeometryType(g) = '${type.toUpperCase()}'`}`,
@@ -262,6 +272,7 @@ async function publishInPlace(
   table: string,
   type: GeometryType,
   srid: number,
+  repair: boolean,
   fields: UploadField[],
   municipalityId: number,
 ): Promise<number> {
@@ -305,7 +316,7 @@ async function publishInPlace(
   await client.query(
     `ALTER TABLE ${quote(table)}
        SET LOGGED,
-       ALTER COLUMN _upload_geom TYPE geometry(${type}, 3059) USING ${geometrySql('_upload_geom', type, srid)},
+       ALTER COLUMN _upload_geom TYPE geometry(${type}, 3059) USING ${geometrySql('_upload_geom', type, srid, repair)},
        ALTER COLUMN _upload_fid TYPE integer,
        ALTER COLUMN _upload_fid DROP DEFAULT,
        ADD COLUMN municipality_id integer NOT NULL DEFAULT ${Number(municipalityId)} REFERENCES municipality (id) ON DELETE CASCADE${changes.map((c) => `,\n       ${c}`).join('')}`,
@@ -314,7 +325,7 @@ async function publishInPlace(
   const { rows: sequence } = await client.query<{ name: string | null }>(`SELECT pg_get_serial_sequence($1, '_upload_fid') AS name`, [quote(table)]);
   if (sequence[0].name) await client.query(`DROP SEQUENCE ${sequence[0].name}`);
   // A repair can leave nothing of a feature's family (a polygon collapsed to a line).
-  if (family > 1) await client.query(`DELETE FROM ${quote(table)} WHERE ST_IsEmpty(_upload_geom)`);
+  if (repair && family > 1) await client.query(`DELETE FROM ${quote(table)} WHERE ST_IsEmpty(_upload_geom)`);
   await client.query(`ALTER TABLE ${quote(table)} RENAME COLUMN _upload_geom TO geom`);
   await client.query(`ALTER TABLE ${quote(table)} ALTER COLUMN geom SET NOT NULL`);
   await client.query(`ALTER TABLE ${quote(table)} RENAME COLUMN _upload_fid TO id`);

@@ -49,6 +49,8 @@ export interface UploadLayer {
    * into the published table in place); absent when the features are rows of `upload_feature`.
    */
   stagingTable?: string;
+  /** True when the analysis found every staged geometry valid and none curved: publishing in EPSG:3059 need not test them again. */
+  allValid?: boolean;
 }
 
 export interface UploadOptions {
