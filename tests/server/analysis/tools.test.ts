@@ -196,6 +196,34 @@ describeEachDatabase('spatial analysis tools', (ctx) => {
     });
   });
 
+  describe('save as layer', () => {
+    const save = (headers: Record<string, string>) =>
+      run('save', { tool: 'within-distance', params: { layer: layer('addresses'), of: layer('sewer-mains'), distance: 50 }, title: { lv: 'Adreses pie vadiem' } }, headers);
+
+    it('lets an editor save a result as a new dataset layer with its features and fields', async () => {
+      const res = await save(as.editor!.headers);
+      expect(res.statusCode, res.body).toBe(201);
+      const { layerId, featureCount } = res.json();
+      expect(featureCount).toBe(3);
+      expect(layerId).toMatch(/^upload-adreses-pie-vadiem/);
+      const features = await ctx().app.inject({ url: `/api/layers/${layerId}/features`, headers: { 'x-municipality': code } });
+      expect(features.statusCode, features.body).toBe(200);
+      const text = features.body;
+      for (const n of [1, 2, 3]) expect(text).toContain(`Analīzes iela ${n}`);
+      expect(text).not.toContain('Analīzes iela 4');
+      const datasets = await ctx().app.inject({ url: '/api/datasets', headers: { 'x-municipality': code, ...as.editor!.headers } });
+      expect(datasets.body).toContain(layerId);
+    });
+
+    it('refuses saving to viewers (403) and anonymous visitors (401), and a params body the tool does not take', async () => {
+      expect((await save(as.viewer!.headers)).statusCode).toBe(403);
+      expect((await save({})).statusCode).toBe(401);
+      const bad = await run('save', { tool: 'aggregate', params: { layer: layer('addresses') }, title: { lv: 'X' } }, as.editor!.headers);
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().message).toContain('not a valid body for aggregate');
+    });
+  });
+
   describe('access', () => {
     it('refuses records of personal data to anonymous visitors (401) and viewers (403), and gives them to editors', async () => {
       const payload = { layer: layer('accommodation-sites'), of: layer('schools') };
