@@ -22,3 +22,13 @@ export interface AnalysisResult {
 export function runAnalysis(tool: AnalysisTool, params: Record<string, unknown>, opts: { signal?: AbortSignal } = {}): Promise<AnalysisResult> {
   return send<AnalysisResult>('POST', `/api/analysis/${tool}`, params, opts);
 }
+
+/** Saves a tool's result as a new dataset layer (editors and admins); the server runs the tool again. */
+export function saveAnalysis(
+  tool: AnalysisTool,
+  params: Record<string, unknown>,
+  title: { lv: string; en?: string },
+  opts: { signal?: AbortSignal } = {},
+): Promise<{ layerId: string; featureCount: number }> {
+  return send('POST', '/api/analysis/save', { tool, params, title }, opts);
+}
