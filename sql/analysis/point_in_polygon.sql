@@ -1,6 +1,7 @@
 -- Each feature of a layer with the polygon of a "by" layer it falls in (a point on its surface
 -- decides, so a feature falls in one polygon at most; of overlapping polygons the lowest id).
--- Parameters: $1 how many features to return at most; the two layers' own filter values follow.
+-- The polygons are read from their indexed copy (analysis_other, see stage_other.sql).
+-- Parameters: $1 how many features to return at most; the layer's own filter values follow.
 SELECT f.{{id}} AS id,
        {{properties}} AS properties,
        u.id AS unit_id,
@@ -10,10 +11,10 @@ SELECT f.{{id}} AS id,
        count(*) FILTER (WHERE u.id IS NULL) OVER () AS unmatched
   FROM {{table}} f
   LEFT JOIN LATERAL (
-       SELECT b.{{byId}} AS id, {{byName}} AS name
-         FROM {{byTable}} b
-        WHERE ST_Intersects(b.{{byGeom}}, ST_PointOnSurface(f.{{geom}})){{byFilter}}
-        ORDER BY b.{{byId}}
+       SELECT o.id, o.name
+         FROM analysis_other o
+        WHERE ST_Intersects(o.geom, ST_PointOnSurface(f.{{geom}}))
+        ORDER BY o.id
         LIMIT 1
   ) u ON true
  WHERE true{{filter}}

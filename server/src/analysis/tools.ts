@@ -174,12 +174,13 @@ export async function aggregate(db: Db, layer: AnalysisLayer, by: AnalysisLayer,
     }
     value = `sum(f.${quote(field.name)})`;
   } else if (req.stat === 'length') {
-    value = `sum(ST_Length(ST_Intersection(f.${layer.layer.sql.geom}, b.${by.layer.sql.geom}))) / 1000`;
+    value = `sum(ST_Length(ST_Intersection(f.${layer.layer.sql.geom}, o.geom))) / 1000`;
   } else if (req.stat === 'area') {
-    value = `sum(ST_Area(ST_Intersection(f.${layer.layer.sql.geom}, b.${by.layer.sql.geom}))) / 10000`;
+    value = `sum(ST_Area(ST_Intersection(f.${layer.layer.sql.geom}, o.geom))) / 10000`;
   } else {
     value = 'count(*)';
   }
+  await stageOther(db, by);
   const b = conditions(by.layer, 'b', 2);
   const f = conditions(layer.layer, 'f', 2 + b.values.length);
   const sql = fill(templates.aggregate, {
@@ -247,21 +248,16 @@ export async function nearest(db: Db, layer: AnalysisLayer, of: AnalysisLayer, r
 /** Each feature of `layer` with the id and name of the polygon of `by` it falls in. */
 export async function pointInPolygon(db: Db, layer: AnalysisLayer, by: AnalysisLayer): Promise<AnalysisResult> {
   const started = performance.now();
+  await stageOther(db, by);
   const f = conditions(layer.layer, 'f', 2);
-  const b = conditions(by.layer, 'b', 2 + f.values.length);
   const sql = fill(templates.pointInPolygon, {
     id: layer.view.sql.id,
     geom: layer.view.sql.geom,
     table: layer.view.sql.table,
     properties: propertiesSql(layer.view, 'f'),
     filter: f.sql,
-    byId: by.view.sql.id,
-    byName: nameSql(by.view, 'b'),
-    byTable: by.view.sql.table,
-    byGeom: by.view.sql.geom,
-    byFilter: b.sql,
   });
-  const { rows } = await db.query<Row & { unit_id: unknown; unit_name: string | null; unmatched: string }>(sql, [MAX_RESULT_FEATURES, ...f.values, ...b.values]);
+  const { rows } = await db.query<Row & { unit_id: unknown; unit_name: string | null; unmatched: string }>(sql, [MAX_RESULT_FEATURES, ...f.values]);
   const features = rows.map((r) => feature(r.id, r.geometry, { ...r.properties, unit_id: r.unit_id ?? null, unit_name: r.unit_name }));
   const total = rows.length ? Number(rows[0].total) : 0;
   const unmatched = rows.length ? Number(rows[0].unmatched) : 0;
