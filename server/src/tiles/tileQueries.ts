@@ -21,6 +21,11 @@ export interface TileStatement {
   signature: string;
   /** Parameter values for one tile. */
   values(tile: TileCoordinates): unknown[];
+  /**
+   * True when the statement itself keeps to the layer's municipality: its first filter condition
+   * is `"municipality_id" = $n` with the layer's own municipality as the value.
+   */
+  municipalityBound: boolean;
 }
 
 export const tileQueriesDir = path.join(rootDir, 'sql/queries');
@@ -84,10 +89,17 @@ function buildStatement(layer: ResolvedLayer, encoding: TileEncoding): TileState
     filter: conditions.map((c) => `\n           AND ${c}`).join(''),
   });
   const signature = createHash('sha256').update(text).digest('hex').slice(0, 12);
+  // The registry puts the municipality condition first; checked here rather than assumed, since
+  // the tile repository reads without row-level security only when it holds.
+  const municipalityBound =
+    layer.municipalityId !== null &&
+    conditions[0] === `"municipality_id" = $${firstFilterParam}` &&
+    filterValues[0] === layer.municipalityId;
   return {
     name: `tile_${encoding}_${signature}`,
     text,
     signature,
+    municipalityBound,
     values: (tile) =>
       encoding === 'postgis' ? [tile.z, tile.x, tile.y, layer.id, ...filterValues] : [tile.z, tile.x, tile.y, ...filterValues],
   };
