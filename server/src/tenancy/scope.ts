@@ -12,7 +12,10 @@ export const TENANT_SCOPE_SQL = `SELECT set_config('role', 'gis_tenant', true), 
  * query that forgets its `WHERE municipality_id = …` still sees and changes only this
  * municipality's rows.
  *
- * Every read or write of municipal data on behalf of a request goes through here.
+ * Every read or write of municipal data on behalf of a request goes through here, with one
+ * exception: vector tiles whose statement binds the layer's municipality itself read outside it,
+ * because under the policies PostgreSQL cannot use the GiST index for PostGIS's `&&` (not
+ * LEAKPROOF); see readScoped in server/src/tiles/tileRepository.ts.
  */
 export async function withMunicipality<T>(
   pool: pg.Pool,
