@@ -255,6 +255,10 @@ async function ensureDemo(pool: pg.Pool, reseed: boolean): Promise<{ id: number;
     demo = await find();
     if (!demo) throw new Error(`seeding did not create the municipality "${demoCode}"`);
   }
+  // Fresh statistics for the API and pgbench alike: with the demo just seeded (or another
+  // benchmark's municipality in the same tables) and autovacuum not yet round, the planner
+  // believes a municipality has one row and scans all its rows instead of the GiST index.
+  await pool.query('ANALYZE');
   return { id: demo.id, features: await featureCount(pool, demo.id) };
 }
 
