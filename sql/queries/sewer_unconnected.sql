@@ -9,8 +9,8 @@ WITH candidates AS (
   SELECT 'address', a.id, a.full_address, NULL, NULL, a.geom
     FROM address a
    WHERE a.municipality_id = $1
-     AND NOT EXISTS (SELECT 1 FROM sewer_connection c
-                      WHERE c.municipality_id = $1 AND (c.address_id = a.id OR ST_DWithin(c.geom, a.geom, 5)))
+     AND NOT EXISTS (SELECT 1 FROM sewer_connection c WHERE c.municipality_id = $1 AND c.address_id = a.id)
+     AND NOT EXISTS (SELECT 1 FROM sewer_connection c WHERE c.municipality_id = $1 AND ST_DWithin(c.geom, a.geom, 5))
 )
 SELECT p.kind, p.id, p.address, p.cadastre_designation, p.status,
        v.id AS village_id, v.name AS village,

@@ -1,0 +1,65 @@
+import type pg from 'pg';
+import { hasRole, type SessionUser } from '../auth/roles.js';
+import type { LayerRegistry } from '../layers/registry.js';
+import { UserError, forbidden } from '../plugins/errors.js';
+import type { Municipality } from '../tenancy/municipalities.js';
+import type { DashboardDefinition } from './catalog.js';
+import { computeIndicator } from './indicators.js';
+import { dashboardAccess, dashboardLayer, readIndicators } from './service.js';
+import type { IndicatorDefinition } from './types.js';
+
+export interface ComparisonRow {
+  id: number;
+  code: string;
+  name: string;
+  /** The municipality the request is about. */
+  own: boolean;
+  /** False when the municipality has no such layer or does not publish it to this reader. */
+  published: boolean;
+  values: Record<string, number | null>;
+  suppressed: Record<string, boolean>;
+}
+
+/** Whether the user is an official (or stronger) somewhere, or a platform administrator. */
+const isOfficial = (user: SessionUser) => user.platformAdmin || user.memberships.some((m) => hasRole(user, 'official', m.municipalityId));
+
+/**
+ * The KPI indicators of a dashboard for every municipality hosted here, side by side. The request
+ * municipality is computed as its reader may see it; the others give their published aggregates:
+ * a public layer's as they are, a personal-data layer's always with small counts suppressed, a
+ * layer closed to this reader not at all.
+ */
+export async function compareMunicipalities(
+  pool: pg.Pool,
+  layers: LayerRegistry,
+  definition: DashboardDefinition,
+  municipalities: Municipality[],
+  own: Municipality,
+  user: SessionUser | null,
+): Promise<{ indicators: Omit<IndicatorDefinition, 'recordCount'>[]; municipalities: ComparisonRow[] }> {
+  if (!user) throw new UserError(401, 'The national comparison is for officials of the municipalities hosted here. Sign in.');
+  if (!isOfficial(user)) throw forbidden('The national comparison is for officials, editors and admins; ask an administrator for the official role.');
+  const kpis = definition.indicators.filter((i) => i.kind === 'kpi');
+  const rows: ComparisonRow[] = [];
+  for (const m of municipalities) {
+    const layer = await dashboardLayer(layers, definition, m);
+    const access = dashboardAccess(user, layer);
+    const isOwn = m.id === own.id;
+    const row: ComparisonRow = { id: m.id, code: m.code, name: m.name, own: isOwn, published: false, values: {}, suppressed: {} };
+    const suppress = access === 'suppressed' || (access === 'none' && !!layer?.restricted && !isOwn);
+    if (layer && (access !== 'none' || suppress)) {
+      row.published = true;
+      await readIndicators(pool, async (db) => {
+        for (const kpi of kpis) {
+          const result = await computeIndicator(db, kpi, m.id, { unitId: null, from: null, to: null }, suppress);
+          const value = result.rows[0]?.value;
+          row.values[kpi.id] = typeof value === 'number' ? value : null;
+          row.suppressed[kpi.id] = result.suppressed?.[0] ?? false;
+        }
+      });
+    }
+    rows.push(row);
+  }
+  rows.sort((a, b) => Number(b.own) - Number(a.own) || a.name.localeCompare(b.name, 'lv'));
+  return { indicators: kpis.map(({ recordCount: _, ...shown }) => shown), municipalities: rows };
+}
