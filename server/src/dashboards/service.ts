@@ -20,8 +20,8 @@ const unitsSql = readFileSync(path.join(rootDir, 'sql/queries/dashboard_units.sq
  * row-level security scope: under the tenant policy PostgreSQL may not use a GiST index for PostGIS
  * tests (`&&`, ST_DWithin and ST_Intersects are not LEAKPROOF), which made the sewer dashboard take
  * 5 s instead of 0.1 s on the demo data. Every indicator file binds its municipality itself (`$1` in
- * every table's condition, dashboard_area and the *_at functions take it), which
- * tests/server/dashboards/isolation.test.ts checks against a neighbouring municipality.
+ * every table's condition, dashboard_area and the *_at functions take it); the exact answers of
+ * tests/server/dashboards/indicators.test.ts are computed beside other municipalities' rows.
  */
 export const readIndicators = <T>(pool: pg.Pool, work: (db: pg.PoolClient) => Promise<T>) => inTransaction(pool, work, 'BEGIN READ ONLY');
 
