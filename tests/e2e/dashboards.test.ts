@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWhen, hasChromium, hasCommand } from '../helpers/requirements.js';
+import { describeEachDatabase, type TestApp } from '../helpers/testApp.js';
+import { freshPage, launchBrowser, screenshot, screenshotDir } from './browser.js';
+import { ensureClientBuildShared } from './clientBuildLock.js';
+import { countColour, countNonBackground } from './pixels.js';
+
+describeWhen(hasChromium(), 'e2e: dashboards in Chromium', 'no /usr/bin/chromium (apt-get install chromium)', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await ensureClientBuildShared();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  describeEachDatabase(
+    'dashboards page',
+    (ctx: () => TestApp) => {
+      let page: Page;
+      const errors: string[] = [];
+
+      beforeAll(async () => {
+        page = await freshPage(browser, errors);
+      });
+      afterAll(async () => {
+        await page?.close();
+      });
+
+      it('draws the sewer dashboard: KPI cards and charts with real pixels', async () => {
+        await page.goto(`${ctx().url}/#/dashboards/sewer`);
+        const rate = page.getByTestId('kpi-sewer.connection_rate');
+        await rate.waitFor();
+        // The fixture municipality: 1 of 6 registered properties connected.
+        await expect.poll(() => rate.locator('.value').textContent()).toBe('16,7 %');
+        const chart = page.getByTestId('chart-sewer.by_village');
+        await chart.waitFor();
+        const png = await chart.screenshot();
+        expect(countNonBackground(png, [255, 255, 255])).toBeGreaterThan(2000);
+        expect(countColour(png, [11, 79, 138])).toBeGreaterThan(1000);
+        await screenshot(page, `dashboards-sewer-${ctx().kind}`);
+        expect(errors).toEqual([]);
+      });
+
+      it('filters every indicator to a village when its bar is clicked, and keeps it in the link', async () => {
+        const chart = page.getByTestId('chart-sewer.by_village');
+        const box = (await chart.boundingBox())!;
+        await page.mouse.click(box.x + box.width / 2, box.y + box.height * 0.6);
+        await expect.poll(() => page.getByTestId('unit-chip').textContent()).toContain('Jaunciems');
+        expect(page.url()).toMatch(/#\/dashboards\/sewer\?unit=\d+/);
+        await page.reload();
+        await expect.poll(() => page.getByTestId('unit-chip').textContent()).toContain('Jaunciems');
+      });
+
+      it('prints to a PDF that holds the charts', async () => {
+        await page.emulateMedia({ media: 'print' });
+        const pdf = await page.pdf({ format: 'A4', printBackground: true });
+        await page.emulateMedia({ media: 'screen' });
+        expect(pdf.length).toBeGreaterThan(10_000);
+        expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+        if (!hasCommand('pdftoppm')) {
+          console.log('dashboard PDF rendering skipped: no pdftoppm (apt-get install poppler-utils)');
+          return;
+        }
+        const dir = await mkdtemp(path.join(tmpdir(), 'dash-pdf-'));
+        try {
+          await writeFile(path.join(dir, 'd.pdf'), pdf);
+          execFileSync('pdftoppm', ['-png', '-r', '50', '-f', '1', '-l', '1', path.join(dir, 'd.pdf'), path.join(dir, 'page')]);
+          const png = await readFile(path.join(dir, 'page-1.png'));
+          await writeFile(path.join(screenshotDir, `dashboards-pdf-${ctx().kind}.png`), png);
+          expect(countColour(png, [11, 79, 138])).toBeGreaterThan(300);
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      });
+
+      it('shows a kind refusal of the accommodation dashboard to anonymous visitors', async () => {
+        await page.getByTestId('dashboard-tab-accommodation').click();
+        await expect.poll(() => page.getByTestId('dashboard-error').textContent()).toMatch(/Sign in/);
+      });
+    },
+    { listen: true },
+  );
+});
