@@ -8,7 +8,8 @@ import { describeWhen, hasChromium, hasCommand } from '../helpers/requirements.j
 import { describeEachDatabase, type TestApp } from '../helpers/testApp.js';
 import { freshPage, launchBrowser, screenshot, screenshotDir } from './browser.js';
 import { ensureClientBuildShared } from './clientBuildLock.js';
-import { countColour, countNonBackground } from './pixels.js';
+import { centroidWhere, countColour, countNonBackground } from './pixels.js';
+import { addUser, municipalityId } from '../helpers/users.js';
 
 describeWhen(hasChromium(), 'e2e: dashboards in Chromium', 'no /usr/bin/chromium (apt-get install chromium)', () => {
   let browser: Browser;
@@ -59,6 +60,34 @@ describeWhen(hasChromium(), 'e2e: dashboards in Chromium', 'no /usr/bin/chromium
         await expect.poll(() => page.getByTestId('unit-chip').textContent()).toContain('Jaunciems');
       });
 
+      /** The choropleth's classes are blues: blue well above red. */
+      const isClassBlue = (r: number, _g: number, b: number) => b > r + 70;
+
+      it('draws the choropleth of the connection rate by village with its legend', async () => {
+        await page.getByTestId('unit-chip').getByRole('button').click();
+        await expect.poll(() => page.getByTestId('unit-chip').count()).toBe(0);
+        const map = page.getByTestId('map-sewer.by_village');
+        await map.waitFor();
+        await expect.poll(async () => centroidWhere(await map.screenshot(), isClassBlue)?.count ?? 0, { timeout: 15_000 }).toBeGreaterThan(500);
+        const legend = page.getByTestId('legend-sewer.by_village');
+        await expect.poll(() => legend.textContent()).toMatch(/\d+(,\d)? %/);
+        expect(await legend.textContent()).toContain('Izvēlētā teritorija');
+        await page.getByTestId('class-method').selectOption('breaks');
+        await screenshot(page, `dashboards-map-${ctx().kind}`);
+      });
+
+      it('filters every indicator to a village clicked on the map, and outlines it there', async () => {
+        const map = page.getByTestId('map-sewer.by_village');
+        const village = centroidWhere(await map.screenshot(), isClassBlue)!;
+        const box = (await map.boundingBox())!;
+        await page.mouse.click(box.x + village.x, box.y + village.y);
+        await expect.poll(() => page.getByTestId('unit-chip').textContent()).toContain('Jaunciems');
+        expect(page.url()).toMatch(/unit=\d+/);
+        // The map keeps the village in its class (the overview) and outlines it in orange.
+        await expect.poll(async () => countColour(await map.screenshot(), [224, 123, 0], 30), { timeout: 10_000 }).toBeGreaterThan(100);
+        expect(centroidWhere(await map.screenshot(), isClassBlue)?.count ?? 0).toBeGreaterThan(300);
+      });
+
       it('prints to a PDF that holds the charts', async () => {
         await page.emulateMedia({ media: 'print' });
         const pdf = await page.pdf({ format: 'A4', printBackground: true });
@@ -84,6 +113,26 @@ describeWhen(hasChromium(), 'e2e: dashboards in Chromium', 'no /usr/bin/chromium
       it('shows a kind refusal of the accommodation dashboard to anonymous visitors', async () => {
         await page.getByTestId('dashboard-tab-accommodation').click();
         await expect.poll(() => page.getByTestId('dashboard-error').textContent()).toMatch(/Sign in/);
+        expect(await page.getByTestId('dashboard-comparison').count()).toBe(0);
+      });
+
+      it('shows an official the national comparison, their municipality first', async () => {
+        const { app, url } = ctx();
+        const official = await addUser(app, { role: 'official', municipality: await municipalityId(app, 'testa'), label: 'official' });
+        const login = await page.request.post(`${url}/api/auth/login`, { data: { email: official.email, password: official.password } });
+        expect(login.status()).toBe(200);
+        // The page is already on this link: reload it so the app reads the new session.
+        await page.goto(`${url}/#/dashboards/accommodation`);
+        await page.reload();
+        const table = page.getByTestId('dashboard-comparison');
+        await table.waitFor({ timeout: 15_000 });
+        const rows = table.locator('tbody tr');
+        expect(await rows.count()).toBeGreaterThan(1);
+        await expect.poll(() => rows.first().textContent()).toContain('Testa novads');
+        expect(await rows.first().getAttribute('class')).toContain('own');
+        await table.scrollIntoViewIfNeeded();
+        await screenshot(page, `dashboards-comparison-${ctx().kind}`);
+        expect(errors).toEqual([]);
       });
     },
     { listen: true },

@@ -39,3 +39,22 @@ export function distinctColours(png: Buffer): number {
   for (let i = 0; i < data.length; i += 4) seen.add(((data[i] >> 3) << 10) | ((data[i + 1] >> 3) << 5) | (data[i + 2] >> 3));
   return seen.size;
 }
+
+/** The centre of the pixels the test accepts (e.g. a choropleth class), or null when none does. */
+export function centroidWhere(png: Buffer, accept: (r: number, g: number, b: number) => boolean): { x: number; y: number; count: number } | null {
+  const { data, width, height } = PNG.sync.read(png);
+  let sx = 0;
+  let sy = 0;
+  let count = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      if (accept(data[i], data[i + 1], data[i + 2])) {
+        sx += x;
+        sy += y;
+        count++;
+      }
+    }
+  }
+  return count ? { x: sx / count, y: sy / count, count } : null;
+}

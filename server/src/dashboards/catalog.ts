@@ -52,6 +52,7 @@ const sewer: DashboardDefinition = {
     {
       id: 'sewer.by_village',
       kind: 'units',
+      unitKind: 'village',
       title: t('Pieslēgumi pa ciemiem', 'Connections by village', 'Підключення за селами'),
       definition: t(
         'Katram ciemam: pieslēgumu īpatsvars perioda beigās, pieslēgtie un reģistrētie īpašumi, un īpašumi līdz 50 m no maģistrāles, kas šodien nav pieslēgti.',
@@ -91,6 +92,11 @@ const sewer: DashboardDefinition = {
         'Десять заявок у процесі, які чекають найдовше від дати подання.',
       ),
       categories: sewerConnectionStatuses,
+      fields: [
+        { name: 'address', title: t('Adrese', 'Address', 'Адреса') },
+        { name: 'status', title: t('Statuss', 'Status', 'Статус') },
+        { name: 'applied_on', title: t('Pieteikts', 'Applied on', 'Подано') },
+      ],
       columns: [column('days', 'days', t('Gaida, dienas', 'Waiting, days', 'Очікування, днів'))],
     },
     {
@@ -211,6 +217,7 @@ const streets: DashboardDefinition = {
     {
       id: 'streets.by_parish',
       kind: 'units',
+      unitKind: 'parish',
       title: t('Ielas pa pagastiem', 'Streets by parish', 'Вулиці за волостями'),
       definition: t(
         'Katrā pagastā un pilsētā: pašvaldības (pārņemto), procesā esošo un privāto (noraidīto) ielu garums šodien un pārņemtā daļa.',
@@ -297,6 +304,7 @@ const accommodation: DashboardDefinition = {
     {
       id: 'accommodation.by_parish',
       kind: 'units',
+      unitKind: 'parish',
       title: t('Vietas pa pagastiem', 'Places by parish', 'Місця за волостями'),
       definition: t(
         'Katrā pagastā un pilsētā: darbojošās vietas, ietilpība, aizņemtās un brīvās vietas perioda beigās.',

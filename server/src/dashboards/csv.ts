@@ -15,16 +15,16 @@ const suppressedTitle: LocalizedText = { lv: 'Slēpts (mazs skaits)', en: 'Suppr
 
 /**
  * An indicator's rows as CSV cells, header first, titles in the chosen language: labels (unit,
- * category with its title, period), then the indicator's columns; a table indicator gives all its
- * fields. Suppressed numbers stay empty, with a column saying so.
+ * category with its title, period), then a table's titled fields, then the indicator's columns.
+ * Suppressed numbers stay empty, with a column saying so.
  */
 export function indicatorCsvRows(indicator: IndicatorResult, lang: Lang): (string | number | null)[][] {
   const labels = labelColumns[indicator.kind];
   const numeric = indicator.columns.map((c) => c.name);
-  const extra = indicator.kind === 'table' ? Object.keys(indicator.rows[0] ?? {}).filter((k) => !numeric.includes(k)) : [];
+  const extra = indicator.fields ?? [];
   const header = [
     ...labels.map((l) => text(l.title, lang)),
-    ...extra,
+    ...extra.map((f) => text(f.title, lang)),
     ...indicator.columns.map((c) => text(c.title, lang)),
     ...(indicator.suppressed ? [text(suppressedTitle, lang)] : []),
   ];
@@ -34,7 +34,11 @@ export function indicatorCsvRows(indicator: IndicatorResult, lang: Lang): (strin
       const title = l.name === 'category' && typeof value === 'string' ? indicator.categories?.[value] : undefined;
       return title ? text(title, lang) : value;
     }),
-    ...extra.map((k) => row[k]),
+    ...extra.map((f) => {
+      const value = row[f.name];
+      const title = f.name === 'status' && typeof value === 'string' ? indicator.categories?.[value] : undefined;
+      return title ? text(title, lang) : value;
+    }),
     ...numeric.map((k) => row[k]),
     ...(indicator.suppressed ? [indicator.suppressed[i] ? 'true' : 'false'] : []),
   ]);

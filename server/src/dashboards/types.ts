@@ -43,6 +43,10 @@ export interface IndicatorDefinition {
   recordCount?: string;
   /** Shown in the national comparison. */
   headline?: boolean;
+  /** A `units` indicator: the kind of territorial unit its rows are (its choropleth draws `/api/dashboards/units?by=`). */
+  unitKind?: 'parish' | 'village';
+  /** A `table` indicator: titles of its fields that are not numeric columns (address, status, dates). */
+  fields?: { name: string; title: LocalizedText }[];
 }
 
 export type IndicatorRow = Record<string, string | number | null>;

@@ -98,6 +98,13 @@ describeEachDatabase('dashboard access and exports', (ctx) => {
     expect((await get('/api/dashboards/sewer/indicators/sewer.nothing.csv')).statusCode).toBe(404);
   });
 
+  it('gives a table indicator titled fields and status titles, not database names, in its CSV', async () => {
+    const res = await get(`/api/dashboards/sewer/indicators/sewer.longest_waiting.csv?lang=lv`);
+    const [header, first] = res.body.replace(/^\uFEFF/, '').trim().split('\n');
+    expect(header).toBe('Adrese,Statuss,Pieteikts,"Gaida, dienas"');
+    expect(first).not.toMatch(/technical_conditions|construction|applied,/);
+  });
+
   it('gives the units as GeoJSON for the choropleth', async () => {
     const res = await get('/api/dashboards/units?by=village');
     expect(res.statusCode).toBe(200);

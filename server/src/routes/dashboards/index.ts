@@ -21,6 +21,8 @@ const IndicatorShape = {
   columns: Type.Array(Column),
   categories: Type.Optional(Type.Record(Type.String(), LocalizedText)),
   headline: Type.Optional(Type.Boolean()),
+  unitKind: Type.Optional(Type.Union([Type.Literal('parish'), Type.Literal('village')])),
+  fields: Type.Optional(Type.Array(Type.Object({ name: Type.String(), title: LocalizedText }))),
 };
 const Row = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Null()]));
 const Indicator = Type.Object({
