@@ -164,6 +164,12 @@ async function stagedStats(pool: pg.Pool, staged: StagedRows): Promise<StagedSta
   };
 }
 
+/** A dataset's only layer being staged while it is analysed: the table (undefined if that failed), and whether a layer took it. */
+interface EarlyStaging {
+  table: Promise<string | undefined>;
+  adopted: boolean;
+}
+
 /** Where a layer's staged features are: rows of `upload_feature`, or a staging table of their own. */
 type StagedRows = { jobId: string; layer: string } | { table: string };
 
@@ -327,45 +333,56 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
       const dsExt = path.extname(dataset.rel).toLowerCase();
       const encoding = dsExt === '.shp' ? await shapefileEncoding(dataset.path, options.encoding) : { label: dsExt === '.csv' ? 'UTF-8' : null };
       const openOptions = [...(encoding.option ? [encoding.option] : []), ...(dsExt === '.csv' ? ['AUTODETECT_TYPE=YES', 'KEEP_GEOM_COLUMNS=NO'] : [])];
-      // GDAL lists the layers (a process of its own with a native GDAL) while the GeoJSON check runs here.
-      const listing = timed('analyse: ogrinfo', () => ctx.backend.info(dataset.path, openOptions)).then(
-        (info) => ({ info }),
-        (error: unknown) => ({ error }),
-      );
-      if ((dsExt === '.geojson' || dsExt === '.json') && (await stat(dataset.path)).size <= geoJsonCheckLimit) {
-        const check = await timed('analyse: GeoJSON check', async () => checkGeoJson(await readFile(dataset.path, 'utf8')));
-        if (check.errors.length) {
-          await listing;
-          const first = check.errors.slice(0, 5).map((e) => (e.featureIndex !== undefined ? `feature ${e.featureIndex}: ${e.message}` : e.message));
-          throw new ImportError(`${dataset.rel} is not valid GeoJSON: ${first.join(' ')}${check.errors.length > 5 ? ` (and ${check.errors.length - 5} more problems)` : ''}`);
-        }
-        warnings.push(...check.warnings);
-      }
-      const listed = await listing;
-      if ('error' in listed) {
-        const err = listed.error;
-        if (err instanceof GdalError) {
-          if (await isSqlite(dataset.path)) {
-            throw new ImportError(`${dataset.rel} has no vector layer GDAL can read: a GeoPackage holding only tiles or attribute tables, or a SQLite file that is not a GeoPackage, cannot be published as a map layer (${err.message}).`);
+      // A GeoJSON holds one layer: with a native GDAL and a real database, ogr2ogr stages it while
+      // ogrinfo lists it (each reads the whole file); kept when the layer needs no reprojection by GDAL.
+      const direct = dsExt === '.geojson' || dsExt === '.json' ? directTarget(ctx.pool, ctx.backend) : undefined;
+      const early: EarlyStaging | undefined = direct
+        ? { table: stageDirect(ctx.pool, ctx.backend, direct, jobId, dataset.path, '', { openOptions }).catch(() => undefined), adopted: false }
+        : undefined;
+      try {
+        // GDAL lists the layers (a process of its own with a native GDAL) while the GeoJSON check runs here.
+        const listing = timed('analyse: ogrinfo', () => ctx.backend.info(dataset.path, openOptions)).then(
+          (info) => ({ info }),
+          (error: unknown) => ({ error }),
+        );
+        if ((dsExt === '.geojson' || dsExt === '.json') && (await stat(dataset.path)).size <= geoJsonCheckLimit) {
+          const check = await timed('analyse: GeoJSON check', async () => checkGeoJson(await readFile(dataset.path, 'utf8')));
+          if (check.errors.length) {
+            await listing;
+            const first = check.errors.slice(0, 5).map((e) => (e.featureIndex !== undefined ? `feature ${e.featureIndex}: ${e.message}` : e.message));
+            throw new ImportError(`${dataset.rel} is not valid GeoJSON: ${first.join(' ')}${check.errors.length > 5 ? ` (and ${check.errors.length - 5} more problems)` : ''}`);
           }
-          throw new ImportError(`${dataset.rel} cannot be read as a GIS file: ${err.message}`);
+          warnings.push(...check.warnings);
         }
-        throw err;
-      }
-      const info = listed.info;
-      format ??= info.driver;
-      for (const source of info.layers) {
-        const geometryless = !source.geometryType || /^(none|unknown\(none\))$/i.test(source.geometryType.replace(/\s+/g, ''));
-        const xField = geometryless ? source.fields.find((f) => coordinateColumns.x.test(f.name)) : undefined;
-        const yField = geometryless ? source.fields.find((f) => coordinateColumns.y.test(f.name)) : undefined;
-        if (geometryless && !(xField && yField)) continue;
-        let name = source.name;
-        for (let n = 2; seen.includes(name); n++) name = `${source.name}_${n}`;
-        seen.push(name);
-        if (options.layer && options.layer !== name && options.layer !== source.name) continue;
-        layers.push(...await stageLayer(ctx, jobId, dataset, source, name, openOptions, encoding.label, options, warnings, xField && yField ? { x: xField.name, y: yField.name } : undefined));
-        done++;
-        await ctx.progress(0.1 + (0.85 * done) / Math.max(datasets.length, done + 1));
+        const listed = await listing;
+        if ('error' in listed) {
+          const err = listed.error;
+          if (err instanceof GdalError) {
+            if (await isSqlite(dataset.path)) {
+              throw new ImportError(`${dataset.rel} has no vector layer GDAL can read: a GeoPackage holding only tiles or attribute tables, or a SQLite file that is not a GeoPackage, cannot be published as a map layer (${err.message}).`);
+            }
+            throw new ImportError(`${dataset.rel} cannot be read as a GIS file: ${err.message}`);
+          }
+          throw err;
+        }
+        const info = listed.info;
+        format ??= info.driver;
+        for (const source of info.layers) {
+          const geometryless = !source.geometryType || /^(none|unknown\(none\))$/i.test(source.geometryType.replace(/\s+/g, ''));
+          const xField = geometryless ? source.fields.find((f) => coordinateColumns.x.test(f.name)) : undefined;
+          const yField = geometryless ? source.fields.find((f) => coordinateColumns.y.test(f.name)) : undefined;
+          if (geometryless && !(xField && yField)) continue;
+          let name = source.name;
+          for (let n = 2; seen.includes(name); n++) name = `${source.name}_${n}`;
+          seen.push(name);
+          if (options.layer && options.layer !== name && options.layer !== source.name) continue;
+          layers.push(...await stageLayer(ctx, jobId, dataset, source, name, openOptions, encoding.label, options, warnings, xField && yField ? { x: xField.name, y: yField.name } : undefined, early));
+          done++;
+          await ctx.progress(0.1 + (0.85 * done) / Math.max(datasets.length, done + 1));
+        }
+      } finally {
+        const table = early && !early.adopted ? await early.table : undefined;
+        if (table) await ctx.pool.query(`DROP TABLE IF EXISTS "${table}"`);
       }
     }
     if (!layers.length) {
@@ -394,6 +411,7 @@ async function stageLayer(
   options: UploadOptions,
   warnings: Problem[],
   xy: { x: string; y: string } | undefined,
+  early?: EarlyStaging,
 ): Promise<UploadLayer[]> {
   const chosen = parseEpsg(options.crs);
   if (options.crs && !chosen) throw new ImportError(`"${options.crs}" is not a CRS code; give one like EPSG:3059.`);
@@ -428,7 +446,9 @@ async function stageLayer(
   if (direct) {
     // Native GDAL and a real database: ogr2ogr writes by COPY into the layer's own staging table,
     // nothing passes through Node.
-    staged = { table: await stageDirect(ctx.pool, ctx.backend, direct, jobId, dataset.path, source.name, { openOptions, targetSrs }).catch(readFailed) };
+    const ready = early && !early.adopted && !targetSrs ? await early.table : undefined;
+    if (ready && early) early.adopted = true;
+    staged = { table: ready ?? (await stageDirect(ctx.pool, ctx.backend, direct, jobId, dataset.path, source.name, { openOptions, targetSrs }).catch(readFailed)) };
   } else {
     const out = path.join(tmpdir(), `gis-upload-${jobId}-${Math.random().toString(36).slice(2)}.geojson`);
     try {

@@ -81,7 +81,7 @@ export async function nativeBackend(): Promise<VectorBackend> {
       const pg = `PG:host=${value(connection.host)} port=${value(connection.port)} dbname=${value(connection.database)} user=${value(connection.user)}`;
       // The password goes by environment, never on the command line (visible in ps).
       const env = connection.password ? { ...process.env, PGPASSWORD: connection.password } : undefined;
-      await gdal('ogr2ogr', [...postgresArgs(table, opts), ...oo, pg, path, layer], env);
+      await gdal('ogr2ogr', [...postgresArgs(table, opts), ...oo, pg, path, ...(layer ? [layer] : [])], env);
     },
   };
 }

@@ -43,7 +43,7 @@ export interface VectorBackend {
    * PostgreSQL`): geometry column `_upload_geom` (any type, 2D, coordinates in the source CRS unless
    * `targetSrs` is given), serial `_upload_fid` from 1 in file order, the fields under their own
    * names. Only a native GDAL can (the WebAssembly build has no network); it needs a database that
-   * takes a second connection.
+   * takes a second connection. An empty `layer` means the dataset's only layer.
    */
   toPostgres?(path: string, layer: string, connection: PgConnection, table: string, opts?: TranslateOptions): Promise<void>;
 }
