@@ -124,44 +124,40 @@ interface StagedStats {
 }
 
 /**
- * Counts geometry kinds, missing and invalid geometries and the extent of one staged layer: one
- * pass for the counts and extent (validity tested once per feature), one cheap pass for the kinds,
- * and the reasons fetched only for the few examples shown.
+ * Counts geometry kinds, missing and invalid geometries and the extent of one staged layer in one
+ * pass grouped by kind (validity tested once per feature, no sort: ordered aggregates over every
+ * row tripled the time), then fetches the few examples shown only when there are any.
  */
 async function stagedStats(pool: pg.Pool, staged: StagedRows): Promise<StagedStats> {
   const { from, params } = stagedFrom(staged);
-  const { rows } = await pool.query(
-    `SELECT count(*)::int AS total,
-            count(*) FILTER (WHERE empty)::int AS null_or_empty,
-            coalesce((array_agg(feature_index ORDER BY feature_index) FILTER (WHERE empty))[1:5], '{}') AS null_examples,
-            count(*) FILTER (WHERE invalid)::int AS invalid,
-            coalesce((array_agg(feature_index ORDER BY feature_index) FILTER (WHERE invalid))[1:5], '{}') AS invalid_examples,
-            ARRAY[ST_XMin(ST_Extent(geom)), ST_YMin(ST_Extent(geom)), ST_XMax(ST_Extent(geom)), ST_YMax(ST_Extent(geom))] AS extent,
-            (SELECT coalesce(jsonb_object_agg(t, n), '{}') FROM (SELECT GeometryType(geom) AS t, count(*)::int AS n FROM ${from}
-                WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom) GROUP BY 1) k) AS by_type
-       FROM (SELECT feature_index, geom, geom IS NULL OR ST_IsEmpty(geom) AS empty, geom IS NOT NULL AND NOT ST_IsValid(geom) AS invalid
-               FROM ${from}) f`,
+  const { rows: kinds } = await pool.query<{ kind: string | null; n: number; invalid: number; extent: (number | null)[] }>(
+    `SELECT kind, count(*)::int AS n, count(*) FILTER (WHERE invalid)::int AS invalid,
+            ARRAY[ST_XMin(ST_Extent(geom)), ST_YMin(ST_Extent(geom)), ST_XMax(ST_Extent(geom)), ST_YMax(ST_Extent(geom))] AS extent
+       FROM (SELECT geom, CASE WHEN geom IS NULL OR ST_IsEmpty(geom) THEN NULL ELSE GeometryType(geom) END AS kind,
+                    geom IS NOT NULL AND NOT ST_IsValid(geom) AS invalid
+               FROM ${from}) f
+      GROUP BY kind`,
     params,
   );
-  const r = rows[0];
-  const invalidExamples: { index: number; reason: string }[] = [];
-  if (r.invalid_examples.length) {
-    const reasons = await pool.query<{ index: number; reason: string }>(
-      `SELECT feature_index AS index, ST_IsValidReason(geom) AS reason FROM ${from}
-        WHERE feature_index = ANY($${params.length + 1}::int[]) ORDER BY feature_index`,
-      [...params, r.invalid_examples],
-    );
-    invalidExamples.push(...reasons.rows);
+  const stats: StagedStats = { total: 0, byType: {}, nullOrEmpty: 0, nullExamples: [], invalid: 0, invalidExamples: [], extent: null };
+  for (const k of kinds) {
+    stats.total += k.n;
+    stats.invalid += k.invalid;
+    if (k.kind === null) {
+      stats.nullOrEmpty += k.n;
+      continue;
+    }
+    stats.byType[k.kind] = k.n;
+    if (k.extent[0] === null) continue;
+    const [x0, y0, x1, y1] = k.extent.map(Number);
+    const e = stats.extent;
+    stats.extent = e ? [Math.min(e[0], x0), Math.min(e[1], y0), Math.max(e[2], x1), Math.max(e[3], y1)] : [x0, y0, x1, y1];
   }
-  return {
-    total: r.total,
-    byType: r.by_type,
-    nullOrEmpty: r.null_or_empty,
-    nullExamples: r.null_examples,
-    invalid: r.invalid,
-    invalidExamples,
-    extent: r.extent?.[0] == null ? null : (r.extent.map(Number) as [number, number, number, number]),
-  };
+  const examples = async <T extends object>(columns: string, where: string) =>
+    (await pool.query<T & { index: number }>(`SELECT feature_index AS index${columns} FROM ${from} WHERE ${where} ORDER BY feature_index LIMIT 5`, params)).rows;
+  if (stats.nullOrEmpty) stats.nullExamples = (await examples('', 'geom IS NULL OR ST_IsEmpty(geom)')).map((r) => r.index);
+  if (stats.invalid) stats.invalidExamples = await examples<{ reason: string }>(', ST_IsValidReason(geom) AS reason', 'geom IS NOT NULL AND NOT ST_IsValid(geom)');
+  return stats;
 }
 
 /** A dataset's only layer being staged while it is analysed: the table (undefined if that failed), and whether a layer took it. */
@@ -509,6 +505,7 @@ async function stageLayer(
     ...(stats.extent ? { extent: stats.extent } : {}),
     ...('table' in staged ? { stagingTable: staged.table } : {}),
     ...(!stats.invalid && Object.keys(stats.byType).every((t) => /^(MULTI)?(POINT|LINESTRING|POLYGON)$/.test(t)) ? { allValid: true } : {}),
+    ...(!stats.nullOrEmpty && families.length === 1 ? { uniform: true } : {}),
   };
   if (families.length < 2) return [base];
   // Mixed geometry types: one publishable layer per family, all read from the same staged rows

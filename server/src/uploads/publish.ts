@@ -177,7 +177,7 @@ export async function publishLayer(
   if (clash.length) throw new Error(`table ${table} already exists`);
 
   const featureCount = layer.stagingTable
-    ? await timed('publish: staging table in place', () => publishInPlace(client, layer.stagingTable!, table, type, srid, needsRepair(layer, srid), fields, municipalityId))
+    ? await timed('publish: staging table in place', () => publishInPlace(client, layer.stagingTable!, table, type, srid, needsRepair(layer, srid), !!layer.uniform, fields, municipalityId))
     : await timed('publish: insert … select', () => publishStagedRows(client, job, layer, table, type, srid, fields, municipalityId));
   if (!featureCount) throw badRequest(`No feature of ${layer.name} has a usable geometry after reprojection and repair; nothing was published.`);
   await timed('publish: GiST index', () => client.query(`CREATE INDEX ${quote(`${table}_geom_gix`)} ON ${quote(table)} USING gist (geom)`));
@@ -273,6 +273,7 @@ async function publishInPlace(
   type: GeometryType,
   srid: number,
   repair: boolean,
+  uniform: boolean,
   fields: UploadField[],
   municipalityId: number,
 ): Promise<number> {
@@ -284,10 +285,13 @@ async function publishInPlace(
   if (!columns.some((c) => c.name === '_upload_geom')) throw new Error(`staging table ${staging} has no geometry column`);
   const family = familyOf(type);
   // A staging table of a job interrupted by a crash of the database is empty (it is unlogged).
-  await client.query(
-    `DELETE FROM ${quote(staging)} WHERE _upload_geom IS NULL OR ST_IsEmpty(_upload_geom)
-        OR upload_geometry_family(GeometryType(_upload_geom)) <> ${family}`,
-  );
+  // Features without a geometry or of another family are removed, unless the analysis found none.
+  if (!uniform) {
+    await client.query(
+      `DELETE FROM ${quote(staging)} WHERE _upload_geom IS NULL OR ST_IsEmpty(_upload_geom)
+          OR upload_geometry_family(GeometryType(_upload_geom)) <> ${family}`,
+    );
+  }
   await client.query(`ALTER TABLE ${quote(staging)} RENAME TO ${quote(table)}`);
   const sources = new Set(fields.map((f) => f.sourceName));
   for (const c of columns) {

@@ -51,6 +51,8 @@ export interface UploadLayer {
   stagingTable?: string;
   /** True when the analysis found every staged geometry valid and none curved: publishing in EPSG:3059 need not test them again. */
   allValid?: boolean;
+  /** True when every staged feature has a geometry, all of the layer's one family: publishing need not remove any. */
+  uniform?: boolean;
 }
 
 export interface UploadOptions {
