@@ -13,7 +13,7 @@ import { featureJsonSchema } from './featureSchema.js';
 import { countFeatures, findFeature, findFeatures, type FeatureRecord } from './featureRepository.js';
 import { featureUrl, collectionUrl, link, mediaType, ogcRoot, pageLinks } from './links.js';
 import { ogcErrorFormatter, pickLanguage, readItemsQuery } from './requestParams.js';
-import { withLayerScope } from '../tenancy/scope.js';
+import { withLayerRead, withLayerScope } from '../tenancy/scope.js';
 import transactions from './transactions.js';
 import {
   CollectionParams,
@@ -204,7 +204,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { layer, view } = await readableLayer(request, request.params.collectionId);
       const { crs, bbox, limit, offset, selection } = readItemsQuery(request.query);
-      const { matched, records } = await withLayerScope(app.pg.pool, layer, async (db) => ({
+      // Statements bound to the layer's municipality by its own filter: the bbox may use the GiST index.
+      const { matched, records } = await withLayerRead(app.pg.pool, view, async (db) => ({
         matched: await countFeatures(db, view, { bbox }),
         records: await findFeatures(db, view, { bbox, crs, limit, offset }),
       }));

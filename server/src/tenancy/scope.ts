@@ -13,9 +13,9 @@ export const TENANT_SCOPE_SQL = `SELECT set_config('role', 'gis_tenant', true), 
  * municipality's rows.
  *
  * Every read or write of municipal data on behalf of a request goes through here, with one
- * exception: vector tiles whose statement binds the layer's municipality itself read outside it,
- * because under the policies PostgreSQL cannot use the GiST index for PostGIS's `&&` (not
- * LEAKPROOF); see readScoped in server/src/tiles/tileRepository.ts.
+ * exception: spatial reads (vector tiles, OGC items by bbox) whose statement binds the layer's
+ * municipality itself read outside it, because under the policies PostgreSQL cannot use the GiST
+ * index for PostGIS's `&&` (not LEAKPROOF); see withLayerRead below.
  */
 export async function withMunicipality<T>(
   pool: pg.Pool,
@@ -39,4 +39,33 @@ export async function withLayerScope<T>(
   work: (client: pg.PoolClient | pg.Pool) => Promise<T>,
 ): Promise<T> {
   return layer.municipalityId === null ? work(pool) : withMunicipality(pool, layer.municipalityId, work);
+}
+
+/** A layer as the registry resolves it, as far as its own row filter goes. */
+interface FilteredLayer {
+  municipalityId: number | null;
+  sql: { filter(firstParam: number): { conditions: string[]; values: unknown[] } };
+}
+
+/**
+ * Whether the layer's own filter keeps every statement built on it to the layer's municipality:
+ * the registry puts `"municipality_id" = $n` first, with that municipality as the value. Checked
+ * rather than assumed, since such statements may read outside the tenant scope.
+ * @param firstParam - the number of the filter's first `$n` in the statement
+ */
+export function filterBindsMunicipality(layer: FilteredLayer, firstParam = 1): boolean {
+  if (layer.municipalityId === null) return false;
+  const { conditions, values } = layer.sql.filter(firstParam);
+  return conditions[0] === `"municipality_id" = $${firstParam}` && values[0] === layer.municipalityId;
+}
+
+/**
+ * Runs read-only statements that apply the layer's own filter. When that filter binds the layer's
+ * municipality they run in a read-only transaction as the connecting role, outside the tenant
+ * scope: under its row-level security PostgreSQL may not use the GiST index for PostGIS's `&&` /
+ * ST_Intersects (not LEAKPROOF), so a bbox read would scan all of the municipality's rows. The
+ * statement's own condition gives the rows the policy would. Otherwise they run inside the scope.
+ */
+export function withLayerRead<T>(pool: pg.Pool, layer: FilteredLayer, work: (db: pg.PoolClient | pg.Pool) => Promise<T>): Promise<T> {
+  return filterBindsMunicipality(layer) ? inTransaction(pool, work, 'BEGIN READ ONLY') : withLayerScope(pool, layer, work);
 }

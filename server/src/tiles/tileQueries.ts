@@ -4,6 +4,7 @@ import path from 'node:path';
 import { rootDir } from '../config.js';
 import type { ResolvedLayer } from '../layers/registry.js';
 import type { FieldType } from '../layers/types.js';
+import { filterBindsMunicipality } from '../tenancy/scope.js';
 import type { TileCoordinates } from './tileCoordinates.js';
 
 /**
@@ -91,10 +92,7 @@ function buildStatement(layer: ResolvedLayer, encoding: TileEncoding): TileState
   const signature = createHash('sha256').update(text).digest('hex').slice(0, 12);
   // The registry puts the municipality condition first; checked here rather than assumed, since
   // the tile repository reads without row-level security only when it holds.
-  const municipalityBound =
-    layer.municipalityId !== null &&
-    conditions[0] === `"municipality_id" = $${firstFilterParam}` &&
-    filterValues[0] === layer.municipalityId;
+  const municipalityBound = filterBindsMunicipality(layer, firstFilterParam);
   return {
     name: `tile_${encoding}_${signature}`,
     text,

@@ -240,6 +240,8 @@ describeEachDatabase('OGC API – Features: items', (ctx) => {
   it('gives a world-wide CRS84 bbox every feature rather than an error', async () => {
     const { res, body } = await items('?bbox=-180,-90,180,90');
     expect(res.statusCode).toBe(200);
+    // Read outside the row-level security scope, the statement's own municipality condition keeps
+    // out the workflow suites' copy of the fixture, whose addresses lie on the same spots.
     expect(body.numberMatched).toBe(30);
     const far = await items('?bbox=-100,10,-90,20');
     expect(far.body.numberMatched).toBe(0);
