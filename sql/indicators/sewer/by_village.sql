@@ -15,15 +15,17 @@ WITH p AS (
   SELECT u.id AS unit_id, count(*)::int AS n
     FROM p CROSS JOIN units u
     JOIN LATERAL (
-      SELECT c.geom FROM sewer_connection c
+      SELECT c.id FROM sewer_connection c
        WHERE c.municipality_id = $1::integer AND c.status <> 'connected' AND ST_Intersects(c.geom, u.geom)
+         AND EXISTS (SELECT 1 FROM sewer_main s WHERE s.municipality_id = $1::integer AND ST_DWithin(s.geom, c.geom, 50))
       UNION ALL
-      SELECT a.geom FROM address a
+      -- The main first: the 5 m search for a record runs only for addresses near one.
+      SELECT a.id FROM address a
        WHERE a.municipality_id = $1::integer AND ST_Intersects(a.geom, u.geom)
          AND NOT EXISTS (SELECT 1 FROM sewer_connection c WHERE c.municipality_id = $1::integer AND c.address_id = a.id)
-                     AND NOT EXISTS (SELECT 1 FROM sewer_connection c WHERE c.municipality_id = $1::integer AND ST_DWithin(c.geom, a.geom, 5))
+         AND EXISTS (SELECT 1 FROM sewer_main s WHERE s.municipality_id = $1::integer AND ST_DWithin(s.geom, a.geom, 50))
+         AND NOT EXISTS (SELECT 1 FROM sewer_connection c WHERE c.municipality_id = $1::integer AND ST_DWithin(c.geom, a.geom, 5))
     ) x ON true
-   WHERE EXISTS (SELECT 1 FROM sewer_main s WHERE s.municipality_id = $1::integer AND ST_DWithin(s.geom, x.geom, 50))
    GROUP BY u.id
 )
 SELECT u.id AS unit_id, u.name,
