@@ -307,7 +307,7 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
     // Office spreadsheets and GeoPackage-like containers are zips too; GDAL reads them as they are.
     if (!zipFormats.has(ext) && (await isZip(filePath))) {
       const unpacked = path.join(work, 'files');
-      const files = await extractZip(filePath, unpacked, ctx.zipLimits);
+      const files = await timed('analyse: unzip', () => extractZip(filePath, unpacked, ctx.zipLimits));
       // A KMZ is a zip holding one KML (and its icons).
       datasets = files
         .filter((f) => datasetExtensions.has(path.extname(f).toLowerCase()))
@@ -327,7 +327,8 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
     let done = 0;
     for (const dataset of datasets) {
       const dsExt = path.extname(dataset.rel).toLowerCase();
-      const encoding = dsExt === '.shp' ? await shapefileEncoding(dataset.path, options.encoding) : { label: dsExt === '.csv' ? 'UTF-8' : null };
+      const encoding =
+        dsExt === '.shp' ? await timed('analyse: DBF encoding', () => shapefileEncoding(dataset.path, options.encoding)) : { label: dsExt === '.csv' ? 'UTF-8' : null };
       const openOptions = [...(encoding.option ? [encoding.option] : []), ...(dsExt === '.csv' ? ['AUTODETECT_TYPE=YES', 'KEEP_GEOM_COLUMNS=NO'] : [])];
       // A GeoJSON holds one layer: with a native GDAL and a real database, ogr2ogr stages it while
       // ogrinfo lists it (each reads the whole file); kept when the layer needs no reprojection by GDAL.
