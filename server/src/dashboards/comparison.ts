@@ -6,19 +6,7 @@ import type { Municipality } from '../tenancy/municipalities.js';
 import type { DashboardDefinition } from './catalog.js';
 import { computeIndicator } from './indicators.js';
 import { dashboardAccess, dashboardLayer, readIndicators } from './service.js';
-import type { IndicatorDefinition } from './types.js';
-
-export interface ComparisonRow {
-  id: number;
-  code: string;
-  name: string;
-  /** The municipality the request is about. */
-  own: boolean;
-  /** False when the municipality has no such layer or does not publish it to this reader. */
-  published: boolean;
-  values: Record<string, number | null>;
-  suppressed: Record<string, boolean>;
-}
+import type { Comparison, ComparisonRow } from './types.js';
 
 /** Whether the user is an official (or stronger) somewhere, or a platform administrator. */
 const isOfficial = (user: SessionUser) => user.platformAdmin || user.memberships.some((m) => hasRole(user, 'official', m.municipalityId));
@@ -36,7 +24,7 @@ export async function compareMunicipalities(
   municipalities: Municipality[],
   own: Municipality,
   user: SessionUser | null,
-): Promise<{ indicators: Omit<IndicatorDefinition, 'recordCount'>[]; municipalities: ComparisonRow[] }> {
+): Promise<Comparison> {
   if (!user) throw new UserError(401, 'The national comparison is for officials of the municipalities hosted here. Sign in.');
   if (!isOfficial(user)) throw forbidden('The national comparison is for officials, editors and admins; ask an administrator for the official role.');
   const kpis = definition.indicators.filter((i) => i.kind === 'kpi');

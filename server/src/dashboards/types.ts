@@ -82,3 +82,22 @@ export interface DashboardResult {
   computedAt: string;
   elapsedMs: number;
 }
+
+/** One municipality's row of the national comparison. */
+export interface ComparisonRow {
+  id: number;
+  code: string;
+  name: string;
+  /** The municipality the request is about. */
+  own: boolean;
+  /** False when the municipality has no such layer or does not publish it to this reader. */
+  published: boolean;
+  values: Record<string, number | null>;
+  suppressed: Record<string, boolean>;
+}
+
+/** A dashboard's KPIs for every municipality hosted here, side by side. */
+export interface Comparison {
+  indicators: Omit<IndicatorDefinition, 'recordCount'>[];
+  municipalities: ComparisonRow[];
+}
