@@ -1,22 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWhen, hasChromium } from '../helpers/requirements.js';
 import { describeEachDatabase, type TestApp } from '../helpers/testApp.js';
 import { addUser, municipalityId } from '../helpers/users.js';
-import { freshPage, launchBrowser, screenshot } from './browser.js';
-import { ensureClientBuildShared } from './clientBuildLock.js';
+import { describeInChromium, freshPage, screenshot } from './browser.js';
 
-describeWhen(hasChromium(), 'e2e: administration in Chromium', 'no /usr/bin/chromium (apt-get install chromium)', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureClientBuildShared();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
+describeInChromium('administration', (browser) => {
   describeEachDatabase(
     'admin page',
     (ctx: () => TestApp) => {
@@ -29,7 +17,7 @@ describeWhen(hasChromium(), 'e2e: administration in Chromium', 'no /usr/bin/chro
         const testa = await municipalityId(app, 'testa');
         const admin = await addUser(app, { role: 'admin', municipality: testa, label: 'admin' });
         planner = await addUser(app, { role: 'viewer', municipality: testa, label: 'planner' });
-        page = await freshPage(browser, errors);
+        page = await freshPage(browser(), errors);
         const login = await page.request.post(`${url}/api/auth/login`, { data: { email: admin.email, password: admin.password } });
         expect(login.status()).toBe(200);
       });

@@ -2,7 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { rootDir } from '../../server/src/config.js';
-import { chromiumPath } from '../helpers/requirements.js';
+import { afterAll, beforeAll } from 'vitest';
+import { chromiumPath, describeWhen, hasChromium } from '../helpers/requirements.js';
+import { ensureClientBuildShared } from './clientBuildLock.js';
 
 export const screenshotDir = path.join(rootDir, 'tests/e2e/screenshots');
 
@@ -44,4 +46,23 @@ export async function freshPage(browser: Browser, errors: string[]): Promise<Pag
     if (location.protocol.startsWith('http')) localStorage.clear();
   });
   return page;
+}
+
+/**
+ * An e2e suite in Chromium, or one skip line where there is none: the client is built once for
+ * every e2e file, and the suite gets one browser, closed after it.
+ * @example describeInChromium('dashboards', (browser) => { it('…', async () => { const page = await freshPage(browser(), []); }); });
+ */
+export function describeInChromium(title: string, suite: (browser: () => Browser) => void): void {
+  describeWhen(hasChromium(), `e2e: ${title} in Chromium`, 'no /usr/bin/chromium (apt-get install chromium)', () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      await ensureClientBuildShared();
+      browser = await launchBrowser();
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+    suite(() => browser);
+  });
 }

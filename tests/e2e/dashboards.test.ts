@@ -2,26 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWhen, hasChromium, hasCommand } from '../helpers/requirements.js';
+import { hasCommand } from '../helpers/requirements.js';
 import { describeEachDatabase, type TestApp } from '../helpers/testApp.js';
-import { freshPage, launchBrowser, screenshot, screenshotDir } from './browser.js';
-import { ensureClientBuildShared } from './clientBuildLock.js';
+import { describeInChromium, freshPage, screenshot, screenshotDir } from './browser.js';
 import { centroidWhere, countColour, countNonBackground } from './pixels.js';
 import { addUser, municipalityId } from '../helpers/users.js';
 
-describeWhen(hasChromium(), 'e2e: dashboards in Chromium', 'no /usr/bin/chromium (apt-get install chromium)', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureClientBuildShared();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
+describeInChromium('dashboards', (browser) => {
   describeEachDatabase(
     'dashboards page',
     (ctx: () => TestApp) => {
@@ -29,7 +18,7 @@ describeWhen(hasChromium(), 'e2e: dashboards in Chromium', 'no /usr/bin/chromium
       const errors: string[] = [];
 
       beforeAll(async () => {
-        page = await freshPage(browser, errors);
+        page = await freshPage(browser(), errors);
       });
       afterAll(async () => {
         await page?.close();

@@ -1,11 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fromLks92 } from '../../client/src/lib/map/coordinates.js';
-import { describeWhen, hasChromium } from '../helpers/requirements.js';
 import { describeEachDatabase, type TestApp } from '../helpers/testApp.js';
 import { addUser, municipalityId, type TestUser } from '../helpers/users.js';
-import { freshPage, launchBrowser, screenshot } from './browser.js';
-import { ensureClientBuildShared } from './clientBuildLock.js';
+import { describeInChromium, freshPage, screenshot } from './browser.js';
 import { countNonBackground } from './pixels.js';
 
 /** The fixture's sewer connections lie on a row at northing 301100; i = 4 is "construction", i = 6 "refused". */
@@ -38,17 +36,7 @@ async function openConnection(page: Page, at: { x: number; y: number }) {
   return panel;
 }
 
-describeWhen(hasChromium(), 'e2e: workflows in Chromium', 'no /usr/bin/chromium (apt-get install chromium)', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureClientBuildShared();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
+describeInChromium('workflows', (browser) => {
   describeEachDatabase(
     'workflows',
     (ctx: () => TestApp) => {
@@ -64,8 +52,8 @@ describeWhen(hasChromium(), 'e2e: workflows in Chromium', 'no /usr/bin/chromium 
         editor = await addUser(app, { role: 'editor', municipality: testa, label: 'wf-editor' });
         colleague = await addUser(app, { role: 'editor', municipality: testa, label: 'wf-colleague' });
         // Two browser contexts: two separate sessions.
-        first = await freshPage(browser, errors);
-        second = await freshPage(browser, errors);
+        first = await freshPage(browser(), errors);
+        second = await freshPage(browser(), errors);
       });
       afterAll(async () => {
         await first?.close();
@@ -186,7 +174,7 @@ describeWhen(hasChromium(), 'e2e: workflows in Chromium', 'no /usr/bin/chromium 
       });
 
       it('renders the public refugee help page in Ukrainian with a drawn map', async () => {
-        const page = await freshPage(browser, errors);
+        const page = await freshPage(browser(), errors);
         try {
           await page.goto(`${ctx().url}/embed/refugee-help?m=testw`);
           await page.waitForSelector('body[data-embed-ready="true"]', { timeout: 20_000 });
