@@ -218,6 +218,8 @@ export type Role = 'viewer' | 'official' | 'editor' | 'admin';
 export interface Membership {
   municipalityId: number;
   municipalityCode: string;
+  /** Older servers leave it out. */
+  municipalityName?: string;
   role: Role;
 }
 

@@ -88,7 +88,7 @@ export async function loadSession(db: Db, token: string, idleSeconds: number): P
     preferred_language: SessionUser['language'];
     platform_admin: boolean;
     csrf_token: string;
-    memberships: { municipalityId: number; municipalityCode: string; role: Role }[];
+    memberships: { municipalityId: number; municipalityCode: string; municipalityName: string; role: Role }[];
   }>(
     `WITH live AS (
        SELECT s.id, s.user_id, s.csrf_token, s.last_seen_at
@@ -100,7 +100,7 @@ export async function loadSession(db: Db, token: string, idleSeconds: number): P
      )
      SELECT live.user_id, u.email, u.name, u.preferred_language, u.platform_admin, live.csrf_token,
             coalesce((SELECT json_agg(json_build_object('municipalityId', m.municipality_id, 'municipalityCode', mu.code,
-                                                        'role', m.role) ORDER BY mu.code)
+                                                        'municipalityName', mu.name, 'role', m.role) ORDER BY mu.code)
                         FROM membership m JOIN municipality mu ON mu.id = m.municipality_id
                        WHERE m.user_id = live.user_id), '[]'::json) AS memberships
        FROM live JOIN app_user u ON u.id = live.user_id`,

@@ -5,6 +5,7 @@ export type Role = (typeof ROLES)[number];
 export interface Membership {
   municipalityId: number;
   municipalityCode: string;
+  municipalityName: string;
   role: Role;
 }
 

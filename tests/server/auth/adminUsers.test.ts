@@ -39,7 +39,7 @@ describeEachDatabase(
         expect(set.statusCode).toBe(200);
         const session = await signIn(app, { id: 0, email, password });
         const me = await app.inject({ url: '/api/auth/me', headers: { cookie: session.cookie } });
-        expect(me.json().user.memberships).toEqual([{ municipalityId: testa, municipalityCode: 'testa', role: 'official' }]);
+        expect(me.json().user.memberships).toEqual([{ municipalityId: testa, municipalityCode: 'testa', municipalityName: 'Testa novads', role: 'official' }]);
         const again = await app.inject({ method: 'POST', url: '/api/admin/users', headers: admin.headers, payload: { email, name: 'x', municipalityId: testa, role: 'viewer' } });
         expect(again.statusCode).toBe(409);
       } finally {

@@ -15,7 +15,7 @@ describeEachDatabase(
       expect(res.statusCode).toBe(200);
       const body = res.json();
       expect(body.user).toMatchObject({ id: user.id, email: user.email, language: 'lv', platformAdmin: false });
-      expect(body.user.memberships).toEqual([{ municipalityId: testa, municipalityCode: 'testa', role: 'editor' }]);
+      expect(body.user.memberships).toEqual([{ municipalityId: testa, municipalityCode: 'testa', municipalityName: 'Testa novads', role: 'editor' }]);
       expect(body.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
       const cookie = res.cookies.find((c) => c.name === 'gis_session')!;
       expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });

@@ -29,7 +29,7 @@ describeEachDatabase(
       for (const account of demoAccounts) {
         const session = await signIn(app, { id: 0, email: account.email, password: DEMO_PASSWORD });
         const me = await app.inject({ url: '/api/auth/me', headers: { cookie: session.cookie } });
-        expect(me.json().user.memberships).toEqual([{ municipalityId: testa, municipalityCode: 'testa', role: account.role }]);
+        expect(me.json().user.memberships).toEqual([{ municipalityId: testa, municipalityCode: 'testa', municipalityName: 'Testa novads', role: account.role }]);
       }
     });
   },

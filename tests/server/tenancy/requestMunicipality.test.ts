@@ -75,4 +75,12 @@ describeEachDatabase('requests scoped to one municipality', (ctx) => {
     const inOther = (await app.inject({ url: '/api/search?q=Daugavas iela 1', headers: { 'x-municipality': otherCode } })).json();
     expect(inOther.results).toEqual([]);
   });
+
+  it('lists the hosted municipalities by name for choosing one, with nothing but code and name', async () => {
+    const res = await ctx().app.inject('/api/public/municipalities');
+    expect(res.statusCode).toBe(200);
+    const list = res.json() as { code: string; name: string }[];
+    expect(list).toEqual(expect.arrayContaining([{ code: 'testa', name: 'Testa novads' }, { code: otherCode, name: 'Citu novads' }]));
+    expect(Object.keys(list[0]).sort()).toEqual(['code', 'name']);
+  });
 });

@@ -22,6 +22,7 @@ export const ResetConfirmBody = Type.Object(
 export const MembershipBody = Type.Object({
   municipalityId: Type.Integer(),
   municipalityCode: Type.String(),
+  municipalityName: Type.String(),
   role: Type.Union([Type.Literal('viewer'), Type.Literal('official'), Type.Literal('editor'), Type.Literal('admin')]),
 });
 

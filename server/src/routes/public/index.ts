@@ -10,6 +10,22 @@ const Collection = Type.Object({ type: Type.Literal('FeatureCollection'), featur
 /** Data for the public embeddable maps (under /api/public): nothing personal, nothing per site. */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
+    '/municipalities',
+    {
+      schema: {
+        summary: 'The municipalities hosted here (for choosing one)',
+        tags: ['public'],
+        response: { 200: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })) },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('Cache-Control', 'public, max-age=300');
+      const all = await app.municipalities.list();
+      return all.map((m) => ({ code: m.code, name: m.name })).sort((a, b) => a.name.localeCompare(b.name, 'lv'));
+    },
+  );
+
+  app.get(
     '/:municipalityCode/refugee-help',
     {
       schema: {
