@@ -22,12 +22,10 @@ const unitsSql = readFileSync(path.join(rootDir, 'sql/queries/dashboard_units.sq
  * 5 s instead of 0.1 s on the demo data. Every indicator file binds its municipality itself (`$1` in
  * every table's condition, dashboard_area and the *_at functions take it); the exact answers of
  * tests/server/dashboards/indicators.test.ts are computed beside other municipalities' rows.
- * JIT compilation is off: the planner's estimates for the `area IS NULL OR ST_Intersects(…)`
- * filters are high enough to trigger it, and compiling took longer than the queries (on the 10×
- * copy 0.43 s of the sewer dashboard's 1.2 s, and 0.55 s of 0.72 s for places over time).
+ * (JIT compilation, which cost more than these queries, is off for every connection: see
+ * server/src/db/database.ts.)
  */
-export const readIndicators = <T>(pool: pg.Pool, work: (db: pg.PoolClient) => Promise<T>) =>
-  inTransaction(pool, work, `BEGIN READ ONLY; SET LOCAL jit = off`);
+export const readIndicators = <T>(pool: pg.Pool, work: (db: pg.PoolClient) => Promise<T>) => inTransaction(pool, work, 'BEGIN READ ONLY');
 
 /** How a reader sees a dashboard of a municipality: not at all, aggregates with small counts hidden, or whole. */
 export type DashboardAccess = 'none' | 'suppressed' | 'full';
