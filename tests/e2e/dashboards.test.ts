@@ -72,9 +72,22 @@ describeInChromium('dashboards', (browser) => {
         await page.mouse.click(box.x + village.x, box.y + village.y);
         await expect.poll(() => page.getByTestId('unit-chip').textContent()).toContain('Jaunciems');
         expect(page.url()).toMatch(/unit=\d+/);
+        // Said on the sheet itself, so a PNG or PDF of the view says it too.
+        expect(await page.getByTestId('dashboard-filters').textContent()).toBe('Tikai Jaunciems');
         // The map keeps the village in its class (the overview) and outlines it in orange.
         await expect.poll(async () => countColour(await map.screenshot(), [224, 123, 0], 30), { timeout: 10_000 }).toBeGreaterThan(100);
         expect(centroidWhere(await map.screenshot(), isClassBlue)?.count ?? 0).toBeGreaterThan(300);
+      });
+
+      it('saves the dashboard as a PNG that holds the map and the charts', async () => {
+        const download = page.waitForEvent('download');
+        await page.getByRole('button', { name: 'PNG' }).click();
+        const file = await (await download).path();
+        const png = await readFile(file);
+        await writeFile(path.join(screenshotDir, `dashboards-png-${ctx().kind}.png`), png);
+        expect(countColour(png, [11, 79, 138])).toBeGreaterThan(1000);
+        // The map's classes (its WebGL canvas keeps its drawing buffer for this).
+        expect(centroidWhere(png, isClassBlue)?.count ?? 0).toBeGreaterThan(300);
       });
 
       it('prints to a PDF that holds the charts', async () => {
