@@ -182,7 +182,7 @@ export async function aggregate(db: Db, layer: AnalysisLayer, by: AnalysisLayer,
   }
   await stageOther(db, by);
   const b = conditions(by.layer, 'b', 2);
-  const f = conditions(layer.layer, 'f', 2 + b.values.length);
+  const f = conditions(layer.layer, 'f', 2 + b.values.length, req.where);
   const sql = fill(templates.aggregate, {
     byId: by.view.sql.id,
     byGeom: by.view.sql.geom,
@@ -201,6 +201,7 @@ export async function aggregate(db: Db, layer: AnalysisLayer, by: AnalysisLayer,
   return result('aggregate', started, features, rows.length ? Number(rows[0].total) : 0, {
     stat: req.stat,
     ...(req.field ? { field: req.field } : {}),
+    ...(req.where ? { where: req.where } : {}),
     unit: { count: null, sum: null, length: 'km', area: 'ha' }[req.stat],
     total: round(values.reduce((a, v) => a + v, 0), digits),
     min: values.length ? Math.min(...values) : null,

@@ -37,6 +37,8 @@ export interface AggregateRequest {
   by: string;
   stat: AggregateStat;
   field?: string;
+  /** Only the features of `layer` whose fields equal these values, e.g. {"status": "applied"}. */
+  where?: Where;
 }
 
 /** Equality conditions on public fields of a layer, e.g. {"kind": "gravity"}. */

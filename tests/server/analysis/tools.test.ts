@@ -138,6 +138,20 @@ describeEachDatabase('spatial analysis tools', (ctx) => {
       expect(sum.features.features.map((f: { properties: { value: number } }) => f.properties.value)).toEqual([200]);
     });
 
+    it('counts only the features whose fields equal "where", and names the fields of a layer when one is unknown', async () => {
+      const res = await run('aggregate', { layer: layer('addresses'), by: layer('villages'), stat: 'count', where: { name: '3' } });
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json();
+      const byName = Object.fromEntries(body.features.features.map((f: { properties: { name: string; value: number } }) => [f.properties.name, f.properties.value]));
+      expect(byName).toEqual({ Rietumciems: 0, Austrumciems: 1 });
+      expect(body.summary).toMatchObject({ total: 1, where: { name: '3' } });
+      const unknown = await run('aggregate', { layer: layer('addresses'), by: layer('villages'), stat: 'count', where: { colour: 'x' } });
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.json().message).toMatch(/"colour".*its fields are .*full_address/);
+      const tooMany = await run('aggregate', { layer: layer('addresses'), by: layer('villages'), stat: 'count', where: { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 } });
+      expect(tooMany.statusCode).toBe(400);
+    });
+
     it('explains what is wrong with a sum without a numeric field or an area of points', async () => {
       const noField = await run('aggregate', { layer: layer('addresses'), by: layer('villages'), stat: 'sum' });
       expect(noField.statusCode).toBe(400);

@@ -48,12 +48,21 @@ const WithinDistanceBody = Type.Object(
   },
   { additionalProperties: false },
 );
+/** Equality conditions on public fields of one of a tool's layers, bound as parameters. */
+const WhereOf = (layer: string, example: string) =>
+  Type.Optional(
+    Type.Record(Type.String({ maxLength: 63 }), Type.Union([Type.String({ maxLength: 200 }), Type.Number(), Type.Boolean()]), {
+      maxProperties: 5,
+      description: `Only features of \`${layer}\` whose fields equal these values, e.g. ${example}.`,
+    }),
+  );
 const AggregateBody = Type.Object(
   {
     layer: LayerId('The layer whose features are counted or measured.'),
     by: LayerId('A polygon layer, e.g. parishes or villages.'),
     stat: Type.Union([Type.Literal('count'), Type.Literal('sum'), Type.Literal('length'), Type.Literal('area')]),
     field: Type.Optional(Type.String({ maxLength: 63, description: 'The numeric field to sum (for stat "sum").' })),
+    where: WhereOf('layer', '{"status": "applied"}'),
   },
   { additionalProperties: false },
 );
@@ -61,12 +70,7 @@ const NearestBody = Type.Object(
   {
     layer: LayerId('The layer whose features look for their nearest.'),
     of: LayerId('The layer the nearest feature is taken from, e.g. a facilities layer such as schools.'),
-    where: Type.Optional(
-      Type.Record(Type.String({ maxLength: 63 }), Type.Union([Type.String({ maxLength: 200 }), Type.Number(), Type.Boolean()]), {
-        maxProperties: 5,
-        description: 'Only features of `of` whose fields equal these values, e.g. {"kind": "gravity"}.',
-      }),
-    ),
+    where: WhereOf('of', '{"kind": "gravity"}'),
     output: Type.Optional(Type.Union([Type.Literal('lines'), Type.Literal('points')])),
   },
   { additionalProperties: false },
