@@ -1,25 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWhen, hasChromium } from '../helpers/requirements.js';
 import { describeEachDatabase, type TestApp } from '../helpers/testApp.js';
-import { freshPage, launchBrowser, screenshot } from './browser.js';
-import { ensureClientBuildShared } from './clientBuildLock.js';
+import { addUser, municipalityId } from '../helpers/users.js';
+import { describeInChromium, freshPage, screenshot } from './browser.js';
 import { countColour } from './pixels.js';
 
 /** The temporary result layer's colour (AnalysisTools.svelte). */
 const magenta: [number, number, number] = [0xe7, 0x29, 0x8a];
 
-describeWhen(hasChromium(), 'e2e: analysis tools in Chromium', 'no /usr/bin/chromium (apt-get install chromium)', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureClientBuildShared();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
+describeInChromium('analysis tools', (browser) => {
   describeEachDatabase(
     'analysis',
     (ctx: () => TestApp) => {
@@ -27,13 +16,13 @@ describeWhen(hasChromium(), 'e2e: analysis tools in Chromium', 'no /usr/bin/chro
       let page: Page;
 
       beforeAll(async () => {
-        page = await freshPage(browser, errors);
+        page = await freshPage(browser(), errors);
       });
       afterAll(async () => {
         await page?.close();
       });
 
-      it('a planner buffers the sewer mains by 100 m and sees the buffer drawn on the map, then clears it', async () => {
+      it('a planner buffers the sewer mains by 100 m and the map zooms to the buffer drawn on it, then clears it', async () => {
         await page.goto(ctx().url);
         await page.waitForFunction(() => !!window.__gis?.map?.loaded?.(), undefined, { timeout: 20_000 });
         await page.evaluate(() => window.__gis!.idle());
@@ -47,19 +36,10 @@ describeWhen(hasChromium(), 'e2e: analysis tools in Chromium', 'no /usr/bin/chro
         await panel.getByTestId('analysis-run').click();
         const summary = panel.getByTestId('analysis-summary');
         await expect.poll(() => summary.textContent(), { timeout: 15_000 }).toContain('Buferzonas platība');
-
-        // Frame the buffer: the same result through the API gives its extent.
-        const res = await page.request.post(`${ctx().url}/api/analysis/within-distance`, {
-          data: { layer: 'testa-addresses', of: 'testa-sewer-mains', distance: 100, output: 'buffer' },
-        });
-        const ring = (await res.json()).features.features[0].geometry.coordinates.flat(2) as number[];
-        const lons = ring.filter((_, i) => i % 2 === 0);
-        const lats = ring.filter((_, i) => i % 2 === 1);
-        await page.evaluate(
-          (b) => window.__map!.fitBounds(b as [number, number, number, number], { padding: 80, animate: false }),
-          [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)],
-        );
+        // The map is on the result by itself: the buffer fills much of it.
         await page.evaluate(() => window.__gis!.idle());
+        const zoom = await page.evaluate(() => window.__map!.getZoom());
+        expect(zoom).toBeGreaterThan(12);
         const shown = countColour(await page.locator('canvas.maplibregl-canvas').screenshot(), magenta, 40);
         await screenshot(page, `analysis-buffer-${ctx().kind}`);
         expect(shown).toBeGreaterThan(500);
@@ -68,6 +48,40 @@ describeWhen(hasChromium(), 'e2e: analysis tools in Chromium', 'no /usr/bin/chro
         await page.evaluate(() => window.__gis!.idle());
         const cleared = countColour(await page.locator('canvas.maplibregl-canvas').screenshot(), magenta, 40);
         expect(cleared).toBeLessThan(shown / 10);
+        expect(errors).toEqual([]);
+      });
+
+      it('an editor counts only applications per village and saves the answer as a layer of the catalog', async () => {
+        const { app, url } = ctx();
+        const editor = await addUser(app, { role: 'editor', municipality: await municipalityId(app, 'testa'), label: 'analyst' });
+        const login = await page.request.post(`${url}/api/auth/login`, { data: { email: editor.email, password: editor.password } });
+        expect(login.status()).toBe(200);
+        await page.reload();
+        await page.waitForFunction(() => !!window.__gis?.map?.loaded?.(), undefined, { timeout: 20_000 });
+        await page.getByTestId('analysis-open').click();
+        const panel = page.getByTestId('analysis-panel');
+        await panel.getByTestId('analysis-tool').selectOption('aggregate');
+        await panel.getByTestId('analysis-layer').selectOption('testa-sewer-connections');
+        await panel.getByTestId('analysis-other').selectOption('testa-villages');
+        // The fixture has one connection in each status; only the one that has applied is counted.
+        await panel.getByTestId('analysis-where-field').selectOption('status');
+        await panel.getByTestId('analysis-where-value').selectOption('applied');
+        await panel.getByTestId('analysis-run').click();
+        const summary = panel.getByTestId('analysis-summary');
+        await expect.poll(() => summary.textContent(), { timeout: 15_000 }).toContain('Kopā: 1');
+
+        const title = `Pieteikumi pa ciemiem ${Date.now()}`;
+        await panel.getByTestId('analysis-save-title').fill(title);
+        await panel.getByTestId('analysis-save').click();
+        await expect.poll(() => panel.getByTestId('analysis-saved').textContent(), { timeout: 15_000 }).toContain(title);
+        const catalog = (await (await page.request.get(`${url}/api/layers`)).json()) as { layers: { id: string; title: { lv: string } }[] };
+        const saved = catalog.layers.find((l) => l.title.lv === title);
+        expect(saved).toBeDefined();
+        // In the layer panel, switched on.
+        await expect.poll(() => page.getByTestId('layer-panel').getByText(title).count()).toBeGreaterThan(0);
+        await panel.getByTestId('analysis-clear').click();
+        await page.evaluate(() => window.__gis!.idle());
+        await screenshot(page, `analysis-saved-${ctx().kind}`);
         expect(errors).toEqual([]);
       });
     },
