@@ -69,6 +69,7 @@ describeInChromium('analysis tools', (browser) => {
         await panel.getByTestId('analysis-run').click();
         const summary = panel.getByTestId('analysis-summary');
         await expect.poll(() => summary.textContent(), { timeout: 15_000 }).toContain('Kopā: 1');
+        expect(await panel.getByTestId('analysis-filter').textContent()).toBe('Tikai Statuss: Iesniegts pieteikums');
 
         const title = `Pieteikumi pa ciemiem ${Date.now()}`;
         await panel.getByTestId('analysis-save-title').fill(title);
