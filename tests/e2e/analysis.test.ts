@@ -22,15 +22,21 @@ describeInChromium('analysis tools', (browser) => {
         await page?.close();
       });
 
-      it('a planner buffers the sewer mains by 100 m and the map zooms to the buffer drawn on it, then clears it', async () => {
-        await page.goto(ctx().url);
+      /** Waits for the map, opens the analysis panel and chooses the tool and its two layers. */
+      async function openTool(tool: string, layer: string, other: string) {
         await page.waitForFunction(() => !!window.__gis?.map?.loaded?.(), undefined, { timeout: 20_000 });
         await page.evaluate(() => window.__gis!.idle());
         await page.getByTestId('analysis-open').click();
         const panel = page.getByTestId('analysis-panel');
-        await panel.getByTestId('analysis-tool').selectOption('within-distance');
-        await panel.getByTestId('analysis-layer').selectOption('testa-addresses');
-        await panel.getByTestId('analysis-other').selectOption('testa-sewer-mains');
+        await panel.getByTestId('analysis-tool').selectOption(tool);
+        await panel.getByTestId('analysis-layer').selectOption(layer);
+        await panel.getByTestId('analysis-other').selectOption(other);
+        return panel;
+      }
+
+      it('a planner buffers the sewer mains by 100 m and the map zooms to the buffer drawn on it, then clears it', async () => {
+        await page.goto(ctx().url);
+        const panel = await openTool('within-distance', 'testa-addresses', 'testa-sewer-mains');
         await panel.getByTestId('analysis-distance').fill('100');
         await panel.getByLabel('Rādīt buferzonu').check();
         await panel.getByTestId('analysis-run').click();
@@ -57,12 +63,7 @@ describeInChromium('analysis tools', (browser) => {
         const login = await page.request.post(`${url}/api/auth/login`, { data: { email: editor.email, password: editor.password } });
         expect(login.status()).toBe(200);
         await page.reload();
-        await page.waitForFunction(() => !!window.__gis?.map?.loaded?.(), undefined, { timeout: 20_000 });
-        await page.getByTestId('analysis-open').click();
-        const panel = page.getByTestId('analysis-panel');
-        await panel.getByTestId('analysis-tool').selectOption('aggregate');
-        await panel.getByTestId('analysis-layer').selectOption('testa-sewer-connections');
-        await panel.getByTestId('analysis-other').selectOption('testa-villages');
+        const panel = await openTool('aggregate', 'testa-sewer-connections', 'testa-villages');
         // The fixture has one connection in each status; only the one that has applied is counted.
         await panel.getByTestId('analysis-where-field').selectOption('status');
         await panel.getByTestId('analysis-where-value').selectOption('applied');
