@@ -33,6 +33,8 @@ async function openConnection(page: Page, at: { x: number; y: number }) {
   await section.getByTestId('identify-workflow').click();
   const panel = page.getByTestId('workflow-panel');
   await panel.getByTestId('workflow-status').waitFor();
+  // The panel takes the popup's place rather than covering it.
+  expect(await popup.count()).toBe(0);
   return panel;
 }
 
@@ -98,7 +100,6 @@ describeInChromium('workflows', (browser) => {
       it('an editor draws a new connection, is asked for the required address, saves it and undoes it', async () => {
         first.setDefaultTimeout(8_000);
         await first.getByTestId('workflow-panel').getByRole('button', { name: 'Aizvērt' }).click();
-        await first.locator('.maplibregl-popup-close-button').click();
         const editorBox = first.getByTestId('map-editor');
         await editorBox.getByTestId('edit-start').click();
         await editorBox.locator('select').selectOption({ label: 'Kanalizācijas pieslēgumi' });
@@ -135,7 +136,6 @@ describeInChromium('workflows', (browser) => {
         const notConnected3059 = { x: 301100, y: 501100 };
         const panel = await openConnection(first, notConnected3059);
         const id = Number((await panel.locator('h2').textContent())!.replace(/\D+/g, ''));
-        await first.locator('.maplibregl-popup-close-button').click();
         const editorBox = first.getByTestId('map-editor');
         await editorBox.locator('select').selectOption({ label: 'Kanalizācijas pieslēgumi' });
         const url = `${ctx().url}/api/layers/testw-sewer-connections/features/${id}/editable`;
