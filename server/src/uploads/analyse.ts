@@ -14,6 +14,7 @@ import { GdalError, type VectorBackend } from './gdal/index.js';
 import type { SourceLayerInfo } from './gdal/types.js';
 import { checkGeoJson } from './geojsonCheck.js';
 import { directTarget, stageDirect } from './load/directStage.js';
+import { stagedGeoJsonListing } from './load/stagedListing.js';
 import { timed } from './profile.js';
 import type { Problem, UploadField, UploadLayer, UploadOptions } from './types.js';
 
@@ -331,18 +332,23 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
         dsExt === '.shp' ? await timed('analyse: DBF encoding', () => shapefileEncoding(dataset.path, options.encoding)) : { label: dsExt === '.csv' ? 'UTF-8' : null };
       const openOptions = [...(encoding.option ? [encoding.option] : []), ...(dsExt === '.csv' ? ['AUTODETECT_TYPE=YES', 'KEEP_GEOM_COLUMNS=NO'] : [])];
       // A GeoJSON holds one layer: with a native GDAL and a real database, ogr2ogr stages it while
-      // ogrinfo lists it (each reads the whole file); kept when the layer needs no reprojection by GDAL.
-      const direct = dsExt === '.geojson' || dsExt === '.json' ? directTarget(ctx.pool, ctx.backend) : undefined;
+      // it is checked here; kept when the layer needs no reprojection by GDAL.
+      const isGeoJson = dsExt === '.geojson' || dsExt === '.json';
+      const direct = isGeoJson ? directTarget(ctx.pool, ctx.backend) : undefined;
       const early: EarlyStaging | undefined = direct
         ? { table: stageDirect(ctx.pool, ctx.backend, direct, jobId, dataset.path, '', { openOptions }).catch(() => undefined), adopted: false }
         : undefined;
+      const checked = isGeoJson && (await stat(dataset.path)).size <= geoJsonCheckLimit;
       try {
-        // GDAL lists the layers (a process of its own with a native GDAL) while the GeoJSON check runs here.
-        const listing = timed('analyse: ogrinfo', () => ctx.backend.info(dataset.path, openOptions)).then(
-          (info) => ({ info }),
-          (error: unknown) => ({ error }),
-        );
-        if ((dsExt === '.geojson' || dsExt === '.json') && (await stat(dataset.path)).size <= geoJsonCheckLimit) {
+        // GDAL lists the layers (a process of its own with a native GDAL) while the GeoJSON check
+        // runs here; a checked GeoJSON being staged is listed from its staging table instead.
+        const list = () =>
+          timed('analyse: ogrinfo', () => ctx.backend.info(dataset.path, openOptions)).then(
+            (info) => ({ info }),
+            (error: unknown) => ({ error }),
+          );
+        let listing = checked && early ? undefined : list();
+        if (checked) {
           const check = await timed('analyse: GeoJSON check', async () => checkGeoJson(await readFile(dataset.path, 'utf8')));
           if (check.errors.length) {
             await listing;
@@ -350,8 +356,11 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
             throw new ImportError(`${dataset.rel} is not valid GeoJSON: ${first.join(' ')}${check.errors.length > 5 ? ` (and ${check.errors.length - 5} more problems)` : ''}`);
           }
           warnings.push(...check.warnings);
+          const table = early && check.summary ? await early.table : undefined;
+          const fromStaging = table && check.summary ? await stagedGeoJsonListing(ctx.pool, table, check.summary, dataset.rel) : undefined;
+          listing ??= fromStaging ? Promise.resolve({ info: fromStaging }) : list();
         }
-        const listed = await listing;
+        const listed = await listing!;
         if ('error' in listed) {
           const err = listed.error;
           if (err instanceof GdalError) {
@@ -412,7 +421,7 @@ async function stageLayer(
 ): Promise<UploadLayer[]> {
   const chosen = parseEpsg(options.crs);
   if (options.crs && !chosen) throw new ImportError(`"${options.crs}" is not a CRS code; give one like EPSG:3059.`);
-  const srid = chosen ?? (source.wkt ? epsgFromWkt(source.wkt) : undefined);
+  const srid = chosen ?? source.epsg ?? (source.wkt ? epsgFromWkt(source.wkt) : undefined);
   let targetSrs: string | undefined;
   let crsNote: string | undefined;
   if (srid) {

@@ -1,3 +1,23 @@
+/** What a valid GeoJSON holds, as GDAL lists it: the layer's name, CRS and whether it has Z. */
+export interface GeoJsonSummary {
+  /** The FeatureCollection's "name" member, which GDAL takes as the layer name. */
+  name?: string;
+  /** The EPSG code of the CRS: 4326 without a "crs" member (RFC 7946); undefined for one that is not a plain EPSG name. */
+  epsg?: number;
+  /** Some position has a third number. */
+  hasZ: boolean;
+}
+
+/** The EPSG code of a legacy "crs" member that names one (`EPSG:3059`, `urn:ogc:def:crs:EPSG::3059`, CRS84). */
+function crsEpsg(crs: unknown): number | undefined {
+  if (crs === undefined || crs === null) return 4326;
+  const name = (crs as { type?: unknown; properties?: { name?: unknown } }).type === 'name' ? (crs as { properties?: { name?: unknown } }).properties?.name : undefined;
+  if (typeof name !== 'string') return undefined;
+  if (/^urn:ogc:def:crs:OGC:(1\.3)?:CRS84$/i.test(name)) return 4326;
+  const m = name.match(/^(?:urn:ogc:def:crs:)?EPSG:(?:[\d.]*:)?(\d{4,6})$/i);
+  return m ? Number(m[1]) : undefined;
+}
+
 /** A problem found in a GeoJSON text, with the feature it is in when there is one. */
 export interface GeoJsonProblem {
   message: string;
@@ -17,9 +37,10 @@ const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array
  * @param text the file's text
  * @returns errors (the file must be refused) and warnings
  */
-export function checkGeoJson(text: string): { errors: GeoJsonProblem[]; warnings: GeoJsonProblem[] } {
+export function checkGeoJson(text: string): { errors: GeoJsonProblem[]; warnings: GeoJsonProblem[]; summary?: GeoJsonSummary } {
   const errors: GeoJsonProblem[] = [];
   const warnings: GeoJsonProblem[] = [];
+  let hasZ = false;
   let root: unknown;
   try {
     root = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -64,6 +85,7 @@ export function checkGeoJson(text: string): { errors: GeoJsonProblem[]; warnings
       error(`A position must have two or three numbers, not ${p.length}.`);
       return false;
     }
+    if (p.length === 3) hasZ = true;
     if (p.some((n) => typeof n !== 'number' || !Number.isFinite(n))) {
       error(`Coordinates must be numbers, but ${JSON.stringify(p).slice(0, 60)} was found.`);
       return false;
@@ -187,5 +209,6 @@ export function checkGeoJson(text: string): { errors: GeoJsonProblem[]; warnings
     featureIndex = 0;
     feature(obj);
   } else if (t) geometry(obj);
-  return { errors, warnings };
+  const name = t === 'FeatureCollection' && typeof obj.name === 'string' ? obj.name : undefined;
+  return { errors, warnings, summary: { ...(name ? { name } : {}), epsg: crsEpsg(obj.crs), hasZ } };
 }

@@ -7,6 +7,8 @@ export interface SourceLayerInfo {
   featureCount: number;
   /** The layer CRS as WKT2, when it has one. */
   wkt?: string;
+  /** The layer CRS as an EPSG code, when it is known without WKT (a GeoJSON's "crs" member). */
+  epsg?: number;
   fields: { name: string; type: string }[];
 }
 
