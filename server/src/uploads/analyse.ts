@@ -331,10 +331,10 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
       const encoding =
         dsExt === '.shp' ? await timed('analyse: DBF encoding', () => shapefileEncoding(dataset.path, options.encoding)) : { label: dsExt === '.csv' ? 'UTF-8' : null };
       const openOptions = [...(encoding.option ? [encoding.option] : []), ...(dsExt === '.csv' ? ['AUTODETECT_TYPE=YES', 'KEEP_GEOM_COLUMNS=NO'] : [])];
-      // A GeoJSON holds one layer: with a native GDAL and a real database, ogr2ogr stages it while
-      // it is checked here; kept when the layer needs no reprojection by GDAL.
+      // A GeoJSON or a shapefile holds one layer: with a native GDAL and a real database, ogr2ogr
+      // stages it while it is checked or listed here; kept when the layer needs no reprojection by GDAL.
       const isGeoJson = dsExt === '.geojson' || dsExt === '.json';
-      const direct = isGeoJson ? directTarget(ctx.pool, ctx.backend) : undefined;
+      const direct = isGeoJson || dsExt === '.shp' ? directTarget(ctx.pool, ctx.backend) : undefined;
       const early: EarlyStaging | undefined = direct
         ? { table: stageDirect(ctx.pool, ctx.backend, direct, jobId, dataset.path, '', { openOptions }).catch(() => undefined), adopted: false }
         : undefined;
