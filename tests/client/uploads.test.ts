@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Upload, UploadLayer } from '../../client/src/lib/api.js';
+import { ApiError, type Upload, type UploadLayer } from '../../client/src/lib/api.js';
+import { catalogs } from '../../client/src/lib/i18n/messages.js';
+import { problemMessages } from '../../server/src/uploads/problemMessages.js';
 import {
   crsChoices,
   formatBytes,
@@ -8,7 +10,9 @@ import {
   needsCrs,
   pollDelay,
   problemsOf,
+  problemText,
   publishBlocker,
+  requestErrorText,
   publishRequest,
   type PublishChoices,
 } from '../../client/src/lib/uploads/uploads.js';
@@ -75,7 +79,33 @@ describe('upload helpers', () => {
 
   it('shows each layer its own problems and those of the whole file', () => {
     const problems = [{ message: 'all' }, { message: 'a', layer: 'a' }, { message: 'b', layer: 'b', featureIndex: 3 }];
-    expect(problemsOf(problems, 'b').map((p) => p.message)).toEqual(['all', 'b']);
+    expect(problemsOf(problems, layer({ name: 'b' })).map((p) => p.message)).toEqual(['all', 'b']);
+    // A layer split off by geometry type also shows the problems of the file layer it came from.
+    expect(problemsOf(problems, layer({ name: 'b_points', stagedLayer: 'b' })).map((p) => p.message)).toEqual(['all', 'b']);
+  });
+
+  it('words a problem in the UI language from its code, and falls back to the server’s English', () => {
+    const encrypted = { code: 'archive.encrypted', params: { name: 'ielas.shp' }, message: 'ielas.shp in the zip archive is encrypted; upload an archive without a password.' };
+    expect(problemText('lv', encrypted)).toBe('ielas.shp zip arhīvā ir šifrēts; augšupielādējiet arhīvu bez paroles.');
+    expect(problemText('uk', encrypted)).toBe('ielas.shp у zip-архіві зашифровано; завантажте архів без пароля.');
+    expect(problemText('en', encrypted)).toBe(encrypted.message);
+    expect(problemText('lv', { code: 'not.known.here', message: 'From a newer server.' })).toBe('From a newer server.');
+    expect(problemText('lv', { message: 'From before codes.' })).toBe('From before codes.');
+    const northing = { code: 'crs.misplacedNorthing', params: { where: 'x 1…2, y 3…4', crs: 'EPSG:3059 LKS-92 / Latvia TM', fits: 'EPSG:25884 TM Baltic93', suggested: 'EPSG:25884' }, message: '' };
+    expect(problemText('lv', northing)).toMatch(/^Koordinātas \(x 1…2, y 3…4\), lasītas kā EPSG:3059 .* par 6 000 000 m.*piemēram, EPSG:25884\.$/);
+  });
+
+  it('words a refused request from the problem its answer names', () => {
+    const tooLarge = new ApiError('The file is larger than the upload limit of 2 MB. …', 413, { message: '…', details: { code: 'upload.tooLarge', params: { limitMb: 2 } } });
+    expect(requestErrorText('lv', tooLarge)).toBe('Datne ir lielāka par augšupielādes ierobežojumu 2 MB. Sadaliet to vai lūdziet administratoram palielināt UPLOAD_MAX_MB.');
+    expect(requestErrorText('lv', new ApiError('Plain message', 400, { message: 'Plain message' }))).toBe('Plain message');
+    expect(requestErrorText('lv', new Error('network'))).toBe('network');
+  });
+
+  it('has a Latvian and a Ukrainian wording of every problem the server reports', () => {
+    for (const code of Object.keys(problemMessages)) {
+      for (const locale of ['lv', 'uk'] as const) expect(catalogs[locale], `${locale} ${code}`).toHaveProperty([`upload.problem.${code}`]);
+    }
   });
 
   it('writes sizes as people read them', () => {

@@ -209,16 +209,17 @@ describeWhen(hasChromium(), 'e2e: Data page and sign-in in Chromium', 'no /usr/b
         expect(await layer()).toBe(3);
       });
 
-      it('shows the server’s message for a file it cannot read, and refuses other files at once', async () => {
+      it('says in Latvian why the server cannot read a file, and refuses other files at once', async () => {
         await page.getByTestId('upload-another').click();
         await pickFile(page, 'bojats.geojson', Buffer.from('{"type":"FeatureCollection","features":[{"type":"Feature","geometry":'));
         const job = page.getByTestId('upload-job');
         await expect.poll(() => job.getAttribute('data-status'), { timeout: 20_000 }).toBe('failed');
         // The editor's own session reads the job list (it is not public).
-        const uploads = (await page.evaluate(() => fetch('/api/uploads').then((r) => r.json()))).uploads as { fileName: string; errors: { message: string }[] }[];
-        const message = uploads.find((u) => u.fileName === 'bojats.geojson')!.errors[0].message;
-        expect(message.length).toBeGreaterThan(20);
-        expect(await page.getByTestId('upload-errors').textContent()).toContain(message);
+        const uploads = (await page.evaluate(() => fetch('/api/uploads').then((r) => r.json()))).uploads as { fileName: string; errors: { code: string; params: { detail: string } }[] }[];
+        const [summary, error] = uploads.find((u) => u.fileName === 'bojats.geojson')!.errors;
+        expect([summary.code, error.code]).toEqual(['file.invalidGeoJson', 'geojson.notJson']);
+        // Worded in the page's language, with the parser's own detail.
+        expect(await page.getByTestId('upload-errors').textContent()).toContain(`Datne nav derīgs JSON: ${error.params.detail}.`);
         await screenshot(page, `data-bad-file-${ctx().kind}`);
 
         await page.getByTestId('upload-another').click();

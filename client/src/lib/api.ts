@@ -300,6 +300,10 @@ export async function signOut(opts: Options = {}): Promise<void> {
 export type UploadStatus = 'queued' | 'analysing' | 'ready' | 'importing' | 'done' | 'failed';
 
 export interface UploadProblem {
+  /** The kind of problem; the Data page words it from `upload.problem.<code>`. */
+  code?: string;
+  params?: Record<string, string | number>;
+  /** The server's English wording, shown when the code is unknown to this client. */
   message: string;
   /** 0-based position of the feature in its source layer. */
   featureIndex?: number;
@@ -325,6 +329,8 @@ export interface UploadLayer {
   crsProblem?: string;
   fields: UploadField[];
   encoding: string | null;
+  /** The file layer this one was split from by geometry type (its problems name that layer). */
+  stagedLayer?: string;
 }
 
 export interface Upload {
@@ -399,7 +405,7 @@ export function uploadFile(file: File, options: UploadOptions, onProgress: (frac
         onProgress(1);
         resolve(body.id);
       } else {
-        reject(new ApiError(body?.message ?? `/api/uploads answered ${xhr.status}`, xhr.status));
+        reject(new ApiError(body?.message ?? `/api/uploads answered ${xhr.status}`, xhr.status, body ?? undefined));
       }
     };
     xhr.onerror = () => reject(new ApiError('the upload was interrupted (network error)', 0));

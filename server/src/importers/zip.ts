@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import yauzl from 'yauzl';
+import { refuse } from '../uploads/problems.js';
 import { ImportError } from './importError.js';
 
 /** A file by name, as uploaded or found inside an archive. */
@@ -33,9 +34,7 @@ function entryPath(name: string): string | undefined {
   if (unified.endsWith('/') || unified.startsWith('__MACOSX/')) return undefined;
   const parts = unified.split('/');
   if (unified.startsWith('/') || /^[a-zA-Z]:/.test(unified) || parts.includes('..')) {
-    throw new ImportError(
-      `The zip archive contains "${name}", a path that points outside the archive; such archives are refused. Zip the files again from their folder.`,
-    );
+    throw refuse('archive.pathOutside', { name });
   }
   return parts.filter((p) => p && p !== '.').join('/');
 }
@@ -45,7 +44,7 @@ function openZip(source: string | Buffer): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     const done = (err: Error | null, zip?: yauzl.ZipFile) => {
       if (err || !zip) {
-        reject(new ImportError(`The file is not a readable zip archive (${err?.message ?? 'no zip directory found'}). Upload the .zip as it was made, or the files themselves.`));
+        reject(refuse('archive.unreadable', { detail: err?.message ?? 'no zip directory found' }));
       } else resolve(zip);
     };
     if (typeof source === 'string') yauzl.open(source, options, done);
@@ -66,13 +65,10 @@ async function walk(
   const zip = await openZip(source);
   if (zip.entryCount > limits.maxEntries) {
     zip.close();
-    throw new ImportError(`The zip archive has ${zip.entryCount} entries; at most ${limits.maxEntries} are accepted.`);
+    throw refuse('archive.tooManyEntries', { count: zip.entryCount, limit: limits.maxEntries });
   }
   let total = 0;
-  const tooBig = () =>
-    new ImportError(
-      `The zip archive unpacks to more than ${Math.round(limits.maxTotalBytes / MB)} MB, the limit for one upload's contents; it is refused (a file this compressible may be a zip bomb).`,
-    );
+  const tooBig = () => refuse('archive.tooLarge', { limitMb: Math.round(limits.maxTotalBytes / MB) });
   await new Promise<void>((resolve, reject) => {
     const fail = (err: unknown) => {
       zip.close();
@@ -82,8 +78,8 @@ async function walk(
       if (err instanceof ImportError) return fail(err);
       // yauzl checks entry names itself before we see them.
       const name = err.message.match(/^(?:invalid relative path|absolute path|invalid characters in fileName): (.*)$/)?.[1];
-      if (name !== undefined) return fail(new ImportError(`The zip archive contains "${name}", a path that points outside the archive; such archives are refused. Zip the files again from their folder.`));
-      fail(new ImportError(`The zip archive is damaged: ${err.message}. Make it again.`));
+      if (name !== undefined) return fail(refuse('archive.pathOutside', { name }));
+      fail(refuse('archive.damaged', { detail: err.message }));
     });
     zip.on('end', () => resolve());
     zip.on('entry', (entry: yauzl.Entry) => {
@@ -91,7 +87,7 @@ async function walk(
       try {
         rel = entryPath(entry.fileName);
         if (rel !== undefined && entry.isEncrypted()) {
-          throw new ImportError(`${entry.fileName} in the zip archive is encrypted; upload an archive without a password.`);
+          throw refuse('archive.encrypted', { name: entry.fileName });
         }
         if (total + entry.uncompressedSize > limits.maxTotalBytes) throw tooBig();
       } catch (err) {
@@ -104,7 +100,7 @@ async function walk(
       }
       zip.openReadStream(entry, (err, stream) => {
         if (err || !stream) {
-          fail(new ImportError(`${entry.fileName} in the zip archive cannot be read (${err?.message}); make the archive again with a common tool.`));
+          fail(refuse('archive.entryUnreadable', { name: entry.fileName, detail: err?.message ?? 'no data' }));
           return;
         }
         const counter = new Transform({
@@ -116,7 +112,7 @@ async function walk(
         });
         take(rel!, stream.pipe(counter))
           .then(() => zip.readEntry())
-          .catch((e) => fail(e instanceof ImportError ? e : new ImportError(`${entry.fileName} in the zip archive cannot be unpacked: ${(e as Error).message}`)));
+          .catch((e) => fail(e instanceof ImportError ? e : refuse('archive.entryUnreadable', { name: entry.fileName, detail: (e as Error).message })));
         stream.on('error', (e) => counter.destroy(e));
       });
     });
@@ -155,7 +151,7 @@ export async function extractZip(zipPath: string, targetDir: string, limits: Zip
     const rel = ext ? name.slice(0, -ext.length) + ext.toLowerCase() : name;
     const target = path.join(targetDir, rel);
     if (!target.startsWith(path.resolve(targetDir) + path.sep)) {
-      throw new ImportError(`The zip archive entry "${name}" points outside the archive; it is refused.`);
+      throw refuse('archive.pathOutside', { name });
     }
     await mkdir(path.dirname(target), { recursive: true });
     await pipeline(stream, createWriteStream(target));

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type pg from 'pg';
 import { dbfEncoding } from '../importers/boundaryFiles.js';
-import { ImportError } from '../importers/importError.js';
 import { extractZip, type ZipLimits } from '../importers/zip.js';
 import type { FieldType, GeometryType } from '../layers/types.js';
 import { crsLabel, epsgFromWkt, latviaLonLat, parseEpsg } from './crs.js';
@@ -15,6 +14,7 @@ import type { SourceLayerInfo } from './gdal/types.js';
 import { checkGeoJson } from './geojsonCheck.js';
 import { directTarget, stageDirect } from './load/directStage.js';
 import { stagedGeoJsonListing } from './load/stagedListing.js';
+import { problem, refuse, UploadRefusal } from './problems.js';
 import { timed } from './profile.js';
 import type { Problem, UploadField, UploadLayer, UploadOptions } from './types.js';
 
@@ -221,7 +221,7 @@ const familyName = (type: GeometryType) => (type.endsWith('Point') ? 'points' : 
  * Whether the extent lies in or near Latvia when read in `srid`; if not, which of the CRSs used
  * in Latvia would put it there (the 6 000 000 m northing offset of TM Baltic93 vs LKS-92 included).
  */
-async function crsSanity(pool: pg.Pool, extent: [number, number, number, number], srid: number): Promise<string | undefined> {
+async function crsSanity(pool: pg.Pool, extent: [number, number, number, number], srid: number, layer: string): Promise<Problem | undefined> {
   const candidates = [3059, 25884, 4326, 3857, 3035];
   const { rows } = await pool.query<{ srid: number; inside: boolean }>(
     `SELECT c AS srid,
@@ -234,12 +234,10 @@ async function crsSanity(pool: pg.Pool, extent: [number, number, number, number]
   const fits = rows.filter((r) => r.inside && r.srid !== srid).map((r) => r.srid);
   const where = `x ${Math.round(extent[0])}…${Math.round(extent[2])}, y ${Math.round(extent[1])}…${Math.round(extent[3])}`;
   if (fits.length) {
-    const offset = (srid === 3059 && fits[0] === 25884) || (srid === 25884 && fits[0] === 3059)
-      ? ' The northings differ by 6 000 000 m, the classic mix-up of LKS-92 / Latvia TM (EPSG:3059) and TM Baltic93 (EPSG:25884).'
-      : '';
-    return `The coordinates (${where}) are not in Latvia when read as ${crsLabel(srid)}, but they are as ${crsLabel(fits[0])}.${offset} Choose the CRS to publish, e.g. ${`EPSG:${fits[0]}`}.`;
+    const northing = (srid === 3059 && fits[0] === 25884) || (srid === 25884 && fits[0] === 3059);
+    return problem(northing ? 'crs.misplacedNorthing' : 'crs.misplaced', { where, crs: crsLabel(srid), fits: crsLabel(fits[0]), suggested: `EPSG:${fits[0]}` }, { layer });
   }
-  return `The coordinates (${where}) are not in Latvia when read as ${crsLabel(srid)}, nor in any CRS used in Latvia. Check the file's CRS and choose one (EPSG:3059 for LKS-92 / Latvia TM).`;
+  return problem('crs.nowhere', { where, crs: crsLabel(srid) }, { layer });
 }
 
 /** Reads GDAL's GeoJSON output (one feature per line) into `upload_feature` in batches. */
@@ -291,7 +289,7 @@ async function stageGeoJson(
 /**
  * Analyses an uploaded file: unpacks archives safely, finds the datasets in it, reads each vector
  * layer with GDAL into the staging table (in the file's own coordinates), and works out the
- * geometry type, CRS, fields, encoding and problems the preview shows. Throws ImportError for
+ * geometry type, CRS, fields, encoding and problems the preview shows. Throws UploadRefusal for
  * files that cannot be imported at all; the caller removes staged rows then.
  */
 /** Formats stored as zip archives that are one dataset, not an archive of datasets. */
@@ -302,6 +300,8 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
   try {
     const warnings: Problem[] = [];
     const errors: Problem[] = [];
+    /** A missing CRS, or one that puts the layer outside Latvia: publishing needs a CRS chosen. */
+    const crsProblems: Problem[] = [];
     let datasets: { path: string; rel: string }[];
     const ext = path.extname(fileName).toLowerCase();
     let format: string | undefined;
@@ -315,9 +315,7 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
         .map((f) => ({ path: path.join(unpacked, f), rel: f }));
       if (ext === '.kmz') format = 'KMZ';
       if (!datasets.length) {
-        throw new ImportError(
-          `No GIS file was found in the archive (it holds ${files.slice(0, 8).join(', ') || 'nothing'}${files.length > 8 ? ', …' : ''}). Zip a .shp with its .dbf/.shx/.prj, a .gpkg, .geojson, .kml, .gpx, .dxf, .csv, .xlsx or .tab.`,
-        );
+        throw refuse('archive.noGisFile', { files: `${files.slice(0, 8).join(', ') || '—'}${files.length > 8 ? ', …' : ''}` });
       }
     } else {
       datasets = [{ path: filePath, rel: fileName }];
@@ -352,8 +350,7 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
           const check = await timed('analyse: GeoJSON check', async () => checkGeoJson(await readFile(dataset.path, 'utf8')));
           if (check.errors.length) {
             await listing;
-            const first = check.errors.slice(0, 5).map((e) => (e.featureIndex !== undefined ? `feature ${e.featureIndex}: ${e.message}` : e.message));
-            throw new ImportError(`${dataset.rel} is not valid GeoJSON: ${first.join(' ')}${check.errors.length > 5 ? ` (and ${check.errors.length - 5} more problems)` : ''}`);
+            throw new UploadRefusal([problem('file.invalidGeoJson', { file: dataset.rel, count: check.errors.length }), ...check.errors.slice(0, 5)]);
           }
           warnings.push(...check.warnings);
           const table = early && check.summary ? await early.table : undefined;
@@ -365,9 +362,9 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
           const err = listed.error;
           if (err instanceof GdalError) {
             if (await isSqlite(dataset.path)) {
-              throw new ImportError(`${dataset.rel} has no vector layer GDAL can read: a GeoPackage holding only tiles or attribute tables, or a SQLite file that is not a GeoPackage, cannot be published as a map layer (${err.message}).`);
+              throw refuse('file.noVectorLayerSqlite', { file: dataset.rel, detail: err.message });
             }
-            throw new ImportError(`${dataset.rel} cannot be read as a GIS file: ${err.message}`);
+            throw refuse('file.unreadable', { file: dataset.rel, detail: err.message });
           }
           throw err;
         }
@@ -382,7 +379,7 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
           for (let n = 2; seen.includes(name); n++) name = `${source.name}_${n}`;
           seen.push(name);
           if (options.layer && options.layer !== name && options.layer !== source.name) continue;
-          layers.push(...await stageLayer(ctx, jobId, dataset, source, name, openOptions, encoding.label, options, warnings, xField && yField ? { x: xField.name, y: yField.name } : undefined, early));
+          layers.push(...await stageLayer(ctx, jobId, dataset, source, name, openOptions, encoding.label, options, warnings, crsProblems, xField && yField ? { x: xField.name, y: yField.name } : undefined, early));
           done++;
           await ctx.progress(0.1 + (0.85 * done) / Math.max(datasets.length, done + 1));
         }
@@ -392,14 +389,10 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
       }
     }
     if (!layers.length) {
-      if (options.layer && seen.length) throw new ImportError(`The file has no layer "${options.layer}"; its layers are ${seen.join(', ')}.`);
-      throw new ImportError(
-        `${fileName} has no vector layer (no layer with geometries${format === 'GPKG' ? '; a GeoPackage holding only tiles or attribute tables cannot be published as a map layer' : ''}).`,
-      );
+      if (options.layer && seen.length) throw refuse('file.noSuchLayer', { layer: options.layer, layers: seen.join(', ') });
+      throw refuse(format === 'GPKG' ? 'file.noVectorLayerGpkg' : 'file.noVectorLayer', { file: fileName });
     }
-    for (const l of layers) {
-      if (l.crsProblem) errors.push({ message: l.crsProblem, layer: l.name });
-    }
+    errors.push(...crsProblems);
     return { format: format ?? 'unknown', layers, warnings, errors };
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -416,35 +409,34 @@ async function stageLayer(
   encoding: string | null,
   options: UploadOptions,
   warnings: Problem[],
+  crsProblems: Problem[],
   xy: { x: string; y: string } | undefined,
   early?: EarlyStaging,
 ): Promise<UploadLayer[]> {
   const chosen = parseEpsg(options.crs);
-  if (options.crs && !chosen) throw new ImportError(`"${options.crs}" is not a CRS code; give one like EPSG:3059.`);
+  if (options.crs && !chosen) throw refuse('crs.notCode', { crs: options.crs });
   const srid = chosen ?? source.epsg ?? (source.wkt ? epsgFromWkt(source.wkt) : undefined);
   let targetSrs: string | undefined;
-  let crsNote: string | undefined;
   if (srid) {
     const { rows } = await ctx.pool.query('SELECT 1 FROM spatial_ref_sys WHERE srid = $1', [srid]);
     if (!rows.length) {
       // PostGIS does not know it (e.g. LKS-2020 in older PROJ databases); let GDAL reproject.
       targetSrs = 'EPSG:3059';
-      crsNote = `${crsLabel(srid)} is not known to the database; GDAL reprojects it to EPSG:3059 while reading.`;
+      warnings.push(problem('crs.unknownToDatabase', { crs: crsLabel(srid) }, { layer: name }));
     }
   } else if (source.wkt) {
     targetSrs = 'EPSG:3059';
-    crsNote = `The layer's CRS is not one of the usual Latvian ones (${source.wkt.split('\n')[0].slice(0, 80)}…); GDAL reprojects it to EPSG:3059 while reading.`;
+    warnings.push(problem('crs.unusual', { wkt: source.wkt.split('\n')[0].slice(0, 80) }, { layer: name }));
   }
-  if (crsNote) warnings.push({ message: crsNote, layer: name });
   const geometry = parseGeometryType(source.geometryType);
   if (geometry.z || geometry.m) {
-    warnings.push({ message: `${name} has ${[geometry.z && 'Z (height)', geometry.m && 'M (measure)'].filter(Boolean).join(' and ')} values; they are dropped, the layer is stored in 2D.`, layer: name });
+    warnings.push(problem('geometry.dimensionsDropped', { layer: name, dimensions: [geometry.z && 'Z', geometry.m && 'M'].filter(Boolean).join(', ') }, { layer: name }));
   }
   const direct = xy ? undefined : directTarget(ctx.pool, ctx.backend);
   const readFailed = (err: unknown): never => {
     if (err instanceof GdalError) {
-      if (targetSrs) throw new ImportError(`${name} cannot be reprojected to EPSG:3059 (${err.message}); choose its CRS, e.g. EPSG:3059.`);
-      throw new ImportError(`${dataset.rel} cannot be read: ${err.message}`);
+      if (targetSrs) throw refuse('crs.reprojectFailed', { layer: name, detail: err.message });
+      throw refuse('file.readFailed', { file: dataset.rel, detail: err.message });
     }
     throw err;
   };
@@ -463,8 +455,7 @@ async function stageLayer(
       try {
         await stageGeoJson(ctx.pool, jobId, name, out, xy, async () => {});
       } catch (err) {
-        const message = (err as Error).message;
-        throw new ImportError(`${name} has a geometry the database cannot read (${message}). Check the file in a GIS and save it again.`);
+        throw refuse('file.geometryUnreadable', { layer: name, detail: (err as Error).message }, { layer: name });
       }
     } finally {
       await rm(out, { force: true });
@@ -473,33 +464,30 @@ async function stageLayer(
   const stats = await timed('analyse: staged stats', () => stagedStats(ctx.pool, staged));
   const families = geometryFamilies(stats.byType);
   if (stats.nullOrEmpty) {
-    warnings.push({
-      message: `${stats.nullOrEmpty} of ${stats.total} features of ${name} have no geometry and are left out (features ${stats.nullExamples.join(', ')}${stats.nullOrEmpty > 5 ? ', …' : ''}).`,
-      featureIndex: stats.nullExamples[0],
-      layer: name,
-    });
+    const examples = `${stats.nullExamples.join(', ')}${stats.nullOrEmpty > 5 ? ', …' : ''}`;
+    warnings.push(problem('geometry.missing', { count: stats.nullOrEmpty, total: stats.total, layer: name, examples }, { featureIndex: stats.nullExamples[0], layer: name }));
   }
   if (stats.invalid) {
     for (const ex of stats.invalidExamples) {
-      warnings.push({ message: `Invalid geometry (${ex.reason}); it is repaired with ST_MakeValid.`, featureIndex: ex.index, layer: name });
+      warnings.push(problem('geometry.invalid', { reason: ex.reason }, { featureIndex: ex.index, layer: name }));
     }
     if (stats.invalid > stats.invalidExamples.length) {
-      warnings.push({ message: `${stats.invalid} geometries of ${name} in all are invalid and are repaired with ST_MakeValid.`, layer: name });
+      warnings.push(problem('geometry.invalidMore', { count: stats.invalid, layer: name }, { layer: name }));
     }
   }
   const stagedSrid = targetSrs ? 3059 : srid ?? 0;
-  let crsProblem: string | undefined;
+  let crsProblem: Problem | undefined;
   if (!stagedSrid) {
-    crsProblem = `${name} has no CRS (${dataset.rel.endsWith('.shp') ? 'no .prj file' : 'none declared'}) or one that cannot be read; choose one, e.g. EPSG:3059 (LKS-92 / Latvia TM).`;
+    crsProblem = problem(dataset.rel.toLowerCase().endsWith('.shp') ? 'crs.missingPrj' : 'crs.missing', { layer: name }, { layer: name });
   } else if (stats.extent) {
-    crsProblem = await timed('analyse: CRS sanity', () => crsSanity(ctx.pool, stats.extent!, stagedSrid));
+    crsProblem = await timed('analyse: CRS sanity', () => crsSanity(ctx.pool, stats.extent!, stagedSrid, name));
   }
   const kept = source.fields.filter((f) => !/Binary/.test(f.type));
   const columns = sanitizeFieldNames(kept.map((f) => f.name));
   const fields: UploadField[] = kept.map((f, i) => ({ name: columns[i], sourceName: f.name, type: ogrFieldType(f.type), ogrType: f.type }));
   const renamed = fields.filter((f) => f.name !== f.sourceName);
   if (renamed.length) {
-    warnings.push({ message: `Field names changed for the database: ${renamed.map((f) => `${f.sourceName} → ${f.name}`).join(', ')}. The original names are kept as the field titles.`, layer: name });
+    warnings.push(problem('fields.renamed', { renames: renamed.map((f) => `${f.sourceName} → ${f.name}`).join(', ') }, { layer: name }));
   }
   const base: UploadLayer = {
     name,
@@ -511,20 +499,19 @@ async function stageLayer(
     srid: stagedSrid,
     fields,
     encoding,
-    ...(crsProblem ? { crsProblem } : {}),
+    ...(crsProblem ? { crsProblem: crsProblem.message } : {}),
     ...(stats.extent ? { extent: stats.extent } : {}),
     ...('table' in staged ? { stagingTable: staged.table } : {}),
     ...(!stats.invalid && Object.keys(stats.byType).every((t) => /^(MULTI)?(POINT|LINESTRING|POLYGON)$/.test(t)) ? { allValid: true } : {}),
     ...(!stats.nullOrEmpty && families.length === 1 ? { uniform: true } : {}),
   };
+  if (crsProblem) crsProblems.push(crsProblem);
   if (families.length < 2) return [base];
   // Mixed geometry types: one publishable layer per family, all read from the same staged rows
   // (publishing keeps only the features of the layer's family).
   const split = families.map((f) => ({ ...base, name: `${name}_${familyName(f.type)}`, stagedLayer: name, geometryType: f.type, featureCount: f.count }));
-  warnings.push({
-    message: `${name} mixes geometry types (${Object.entries(stats.byType).sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${n} ${t}`).join(', ')}); it is offered as ${split.length} layers, one per geometry type: ${split.map((l) => `${l.name} (${l.featureCount} ${familyName(l.geometryType!)})`).join(', ')}. Publish each one you need.`,
-    layer: name,
-  });
+  const types = Object.entries(stats.byType).sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${n} ${t}`).join(', ');
+  warnings.push(problem('geometry.mixed', { layer: name, types, count: split.length, layers: split.map((l) => `${l.name} (${l.featureCount})`).join(', ') }, { layer: name }));
   return split;
 }
 

@@ -1,3 +1,6 @@
+import { problem, type ProblemCode, type ProblemParams } from './problems.js';
+import type { Problem } from './types.js';
+
 /** What a valid GeoJSON holds, as GDAL lists it: the layer's name, CRS and whether it has Z. */
 export interface GeoJsonSummary {
   /** The FeatureCollection's "name" member, which GDAL takes as the layer name. */
@@ -19,15 +22,13 @@ function crsEpsg(crs: unknown): number | undefined {
 }
 
 /** A problem found in a GeoJSON text, with the feature it is in when there is one. */
-export interface GeoJsonProblem {
-  message: string;
-  featureIndex?: number;
-}
+export type GeoJsonProblem = Problem;
 
 const geometryTypes = ['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon', 'GeometryCollection'];
 const allTypes = [...geometryTypes, 'Feature', 'FeatureCollection'];
 
-const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+/** The JSON kind of a value as a keyword (`array`, `object`, `string`, …), the same in every language. */
+const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
 /**
  * Checks a GeoJSON document against RFC 7946 the way `geojsonhint` does: exact type names,
@@ -45,20 +46,22 @@ export function checkGeoJson(text: string): { errors: GeoJsonProblem[]; warnings
   try {
     root = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    return { errors: [{ message: `The file is not valid JSON: ${(err as Error).message}.` }], warnings };
+    return { errors: [problem('geojson.notJson', { detail: (err as Error).message })], warnings };
   }
   let featureIndex: number | undefined;
-  const error = (message: string) => errors.push({ message, ...(featureIndex !== undefined ? { featureIndex } : {}) });
+  const error = (code: ProblemCode, params: ProblemParams = {}) => errors.push(problem(code, params, { featureIndex }));
 
-  const typeOf = (obj: Record<string, unknown>, allowed: string[], what: string): string | undefined => {
+  const typeOf = (obj: Record<string, unknown>, allowed: string[], missing: ProblemCode): string | undefined => {
     const t = obj.type;
     if (typeof t !== 'string') {
-      error(`${what} has no "type" member.`);
+      error(missing);
       return undefined;
     }
     if (!allowed.includes(t)) {
       const cased = allTypes.find((a) => a.toLowerCase() === t.toLowerCase());
-      error(cased ? `The type "${t}" must be written "${cased}" (GeoJSON type names are case-sensitive).` : `"${t}" is not a GeoJSON type${allowed.length < allTypes.length ? ` allowed here (expected ${allowed.join(', ')})` : ''}.`);
+      if (cased) error('geojson.typeCase', { type: t, expected: cased });
+      else if (allowed.length < allTypes.length) error('geojson.typeNotAllowed', { type: t, allowed: allowed.join(', ') });
+      else error('geojson.typeUnknown', { type: t });
       return undefined;
     }
     return t;
@@ -68,39 +71,43 @@ export function checkGeoJson(text: string): { errors: GeoJsonProblem[]; warnings
     if (!('bbox' in obj)) return;
     const b = obj.bbox;
     if (!Array.isArray(b) || b.some((n) => typeof n !== 'number') || (b.length !== 4 && b.length !== 6)) {
-      error('"bbox" must be an array of 4 or 6 numbers.');
+      error('geojson.bbox');
     }
   };
 
   const position = (p: unknown): boolean => {
     if (!Array.isArray(p)) {
-      error(`A position must be an array of numbers, but ${kind(p)} was found${typeof p === 'number' ? ': the coordinates need to be nested more deeply for this geometry type' : ''}.`);
+      if (typeof p === 'number') error('geojson.positionNotNested');
+      else error('geojson.positionNotArray', { found: kind(p) });
       return false;
     }
     if (p.length < 2) {
-      error('A position must have at least two numbers (x, y).');
+      error('geojson.positionTooShort');
       return false;
     }
     if (p.length > 3) {
-      error(`A position must have two or three numbers, not ${p.length}.`);
+      error('geojson.positionTooLong', { count: p.length });
       return false;
     }
     if (p.length === 3) hasZ = true;
     if (p.some((n) => typeof n !== 'number' || !Number.isFinite(n))) {
-      error(`Coordinates must be numbers, but ${JSON.stringify(p).slice(0, 60)} was found.`);
+      error('geojson.coordinateNotNumber', { value: JSON.stringify(p).slice(0, 60) });
       return false;
     }
     return true;
   };
 
-  const positions = (ps: unknown, min: number, what: string): boolean => {
+  /** Checks an array of positions: those of a geometry of `type`, or of a polygon ring (`ring`). */
+  const positions = (ps: unknown, min: number, type: string | 'ring'): boolean => {
     if (!Array.isArray(ps)) {
-      error(`The coordinates of a ${what} must be an array of positions, not ${kind(ps)}.`);
+      if (type === 'ring') error('geojson.ringNotArray', { found: kind(ps) });
+      else error('geojson.positionsNotArray', { type, found: kind(ps) });
       return false;
     }
     if (!ps.every(position)) return false;
     if (ps.length < min) {
-      error(`A ${what} needs at least ${min} positions, but has ${ps.length}.`);
+      if (type === 'ring') error('geojson.ringTooShort', { count: ps.length });
+      else error('geojson.tooFewPositions', { type, min, count: ps.length });
       return false;
     }
     return true;
@@ -116,89 +123,89 @@ export function checkGeoJson(text: string): { errors: GeoJsonProblem[]; warnings
   let windingWarned = false;
   const polygon = (rings: unknown) => {
     if (!Array.isArray(rings)) {
-      error(`The coordinates of a Polygon must be an array of rings, not ${kind(rings)}.`);
+      error('geojson.polygonNotArray', { found: kind(rings) });
       return;
     }
     rings.forEach((ring, r) => {
-      if (!positions(ring, 4, 'polygon ring')) return;
+      if (!positions(ring, 4, 'ring')) return;
       const first = ring[0] as number[];
       const last = ring[ring.length - 1] as number[];
       if (first.length !== last.length || first.some((v, i) => v !== last[i])) {
-        error('A polygon ring must end where it starts (its first and last positions differ).');
+        error('geojson.ringNotClosed');
         return;
       }
       const ccw = area(ring as number[][]) > 0;
       if (!windingWarned && ccw !== (r === 0)) {
         windingWarned = true;
-        warnings.push({ message: 'Polygons should follow the right-hand rule (outer rings counter-clockwise); they are rewound on import.', ...(featureIndex !== undefined ? { featureIndex } : {}) });
+        warnings.push(problem('geojson.winding', {}, { featureIndex }));
       }
     });
   };
 
   const geometry = (g: unknown, nested = false): void => {
     if (g === null || typeof g !== 'object' || Array.isArray(g)) {
-      error(`A geometry must be an object, not ${kind(g)}.`);
+      error('geojson.geometryNotObject', { found: kind(g) });
       return;
     }
     const obj = g as Record<string, unknown>;
-    const t = typeOf(obj, geometryTypes, 'A geometry');
+    const t = typeOf(obj, geometryTypes, 'geojson.geometryNoType');
     if (!t) return;
     bbox(obj);
     for (const member of ['properties', 'geometry', 'features']) {
-      if (member in obj) error(`A ${t} geometry cannot contain a "${member}" member.`);
+      if (member in obj) error('geojson.geometryForeignMember', { type: t, member });
     }
     if (t === 'GeometryCollection') {
-      if ('coordinates' in obj) error('A GeometryCollection cannot contain a "coordinates" member.');
-      if (!Array.isArray(obj.geometries)) return void error('A GeometryCollection must have a "geometries" array.');
-      if (nested) error('A GeometryCollection should not contain another GeometryCollection; flatten it.');
-      if (obj.geometries.length === 1) error('A GeometryCollection with a single geometry should be that geometry itself.');
+      if ('coordinates' in obj) error('geojson.collectionCoordinates');
+      if (!Array.isArray(obj.geometries)) return void error('geojson.collectionNoGeometries');
+      if (nested) error('geojson.collectionNested');
+      if (obj.geometries.length === 1) error('geojson.collectionSingle');
       for (const member of obj.geometries) geometry(member, true);
       return;
     }
-    if ('geometries' in obj) error(`A ${t} cannot contain a "geometries" member.`);
-    if (!('coordinates' in obj)) return void error(`The ${t} has no "coordinates" member.`);
+    if ('geometries' in obj) error('geojson.geometriesMember', { type: t });
+    if (!('coordinates' in obj)) return void error('geojson.noCoordinates', { type: t });
     const c = obj.coordinates;
     if (t === 'Point') position(c);
     else if (t === 'MultiPoint') positions(c, 0, 'MultiPoint');
     else if (t === 'LineString') positions(c, 2, 'LineString');
     else if (t === 'MultiLineString') {
-      if (!Array.isArray(c)) error(`The coordinates of a MultiLineString must be an array of lines, not ${kind(c)}.`);
+      if (!Array.isArray(c)) error('geojson.multiLineNotArray', { found: kind(c) });
       else c.forEach((line) => positions(line, 2, 'LineString'));
     } else if (t === 'Polygon') polygon(c);
     else if (t === 'MultiPolygon') {
-      if (!Array.isArray(c)) error(`The coordinates of a MultiPolygon must be an array of polygons, not ${kind(c)}.`);
+      if (!Array.isArray(c)) error('geojson.multiPolygonNotArray', { found: kind(c) });
       else c.forEach(polygon);
     }
   };
 
   const feature = (f: unknown) => {
-    if (f === null || typeof f !== 'object' || Array.isArray(f)) return void error(`Every feature must be an object, not ${kind(f)}.`);
+    if (f === null || typeof f !== 'object' || Array.isArray(f)) return void error('geojson.featureNotObject', { found: kind(f) });
     const obj = f as Record<string, unknown>;
-    if (typeOf(obj, ['Feature'], 'A feature') !== 'Feature') return;
+    if (typeOf(obj, ['Feature'], 'geojson.featureNoType') !== 'Feature') return;
     bbox(obj);
     for (const member of ['features', 'coordinates', 'geometries']) {
-      if (member in obj) error(`A Feature cannot contain a "${member}" member.`);
+      if (member in obj) error('geojson.featureForeignMember', { member });
     }
-    if ('id' in obj && typeof obj.id !== 'string' && typeof obj.id !== 'number') error('A feature "id" must be a string or a number.');
-    if (!('properties' in obj)) error('A feature must have a "properties" member (it may be null).');
+    if ('id' in obj && typeof obj.id !== 'string' && typeof obj.id !== 'number') error('geojson.featureId');
+    if (!('properties' in obj)) error('geojson.featureNoProperties');
     else if (obj.properties !== null && (typeof obj.properties !== 'object' || Array.isArray(obj.properties))) {
-      error(`A feature's "properties" must be an object or null, not ${kind(obj.properties)}.`);
+      error('geojson.featurePropertiesType', { found: kind(obj.properties) });
     }
-    if (!('geometry' in obj)) error('A feature must have a "geometry" member (it may be null).');
+    if (!('geometry' in obj)) error('geojson.featureNoGeometry');
     else if (obj.geometry !== null) geometry(obj.geometry);
   };
 
   if (root === null || typeof root !== 'object' || Array.isArray(root)) {
-    return { errors: [{ message: `The file must hold a GeoJSON object, not ${kind(root)}.` }], warnings };
+    return { errors: [problem('geojson.notObject', { found: kind(root) })], warnings };
   }
   const obj = root as Record<string, unknown>;
-  const t = typeOf(obj, allTypes, 'The GeoJSON object');
+  const t = typeOf(obj, allTypes, 'geojson.rootNoType');
   if (t === 'FeatureCollection') {
     bbox(obj);
     for (const member of ['coordinates', 'geometry', 'properties', 'geometries']) {
-      if (member in obj) error(`A FeatureCollection cannot contain a "${member}" member.`);
+      if (member in obj) error('geojson.collectionForeignMember', { member });
     }
-    if (!Array.isArray(obj.features)) error('A FeatureCollection must have a "features" array.');
+    if (!Array.isArray(obj.features)) error('geojson.noFeaturesArray');
     else {
       obj.features.forEach((f, i) => {
         featureIndex = i;

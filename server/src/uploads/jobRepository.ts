@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Problem, PublishRequest, UploadJob, UploadLayer, UploadOptions, UploadOwner, UploadStatus } from './types.js';
+import { problem } from './problems.js';
 
 interface JobRow {
   id: string;
@@ -106,12 +107,11 @@ export const jobRepository = {
   async failInterrupted(db: Db): Promise<number> {
     const { rowCount } = await db.query(
       `UPDATE upload_job SET
-         errors = errors || jsonb_build_array(jsonb_build_object('message',
-           CASE status WHEN 'importing' THEN 'The server stopped while this upload was being published; nothing of it was published. Retry it.'
-                       ELSE 'The server stopped before this upload was analysed. Retry it.' END)),
+         errors = errors || jsonb_build_array(CASE status WHEN 'importing' THEN $1::jsonb ELSE $2::jsonb END),
          publish = CASE WHEN status = 'importing' THEN publish END,
          status = 'failed', updated_at = now()
        WHERE status IN ('queued', 'analysing', 'importing')`,
+      [JSON.stringify(problem('job.interruptedPublishing')), JSON.stringify(problem('job.interruptedAnalysis'))],
     );
     return rowCount ?? 0;
   },

@@ -3,6 +3,7 @@ import type { GeometryType, LayerField } from '../layers/types.js';
 import { badRequest, notFound } from '../plugins/errors.js';
 import { crsLabel, parseEpsg } from './crs.js';
 import { dropStaging } from './load/directStage.js';
+import { problemError, type ProblemCode } from './problems.js';
 import { timed } from './profile.js';
 import type { PublishRequest, UploadField, UploadJob, UploadLayer } from './types.js';
 
@@ -41,11 +42,11 @@ export function defaultStyle(type: GeometryType, seed: string): Record<string, u
 export function chooseLayer(job: UploadJob, name?: string): UploadLayer {
   if (name) {
     const layer = job.layers.find((l) => l.name === name);
-    if (!layer) throw badRequest(`The upload has no layer "${name}"; its layers are ${job.layers.map((l) => l.name).join(', ')}.`);
+    if (!layer) throw problemError(400, 'publish.noSuchLayer', { layer: name, layers: job.layers.map((l) => l.name).join(', ') });
     return layer;
   }
   if (job.layers.length !== 1) {
-    throw badRequest(`The upload holds ${job.layers.length} layers (${job.layers.map((l) => l.name).join(', ')}); say which one to publish with "layer".`);
+    throw problemError(400, 'publish.whichLayer', { count: job.layers.length, layers: job.layers.map((l) => l.name).join(', ') });
   }
   return job.layers[0];
 }
@@ -57,21 +58,24 @@ export function chooseLayer(job: UploadJob, name?: string): UploadLayer {
  */
 export function checkPublishRequest(job: UploadJob, req: PublishRequest): { layer: UploadLayer; srid: number; fields: UploadField[] } {
   const layer = chooseLayer(job, req.layer);
-  if (!layer.geometryType) throw badRequest(`${layer.name} has no features with a geometry; there is nothing to put on the map.`);
+  if (!layer.geometryType) throw problemError(400, 'publish.noGeometry', { layer: layer.name });
   const chosen = parseEpsg(req.crs);
-  if (req.crs && !chosen) throw badRequest(`"${req.crs}" is not a CRS code; give one like EPSG:3059.`);
-  if (!chosen && layer.crsProblem) throw badRequest(layer.crsProblem);
+  if (req.crs && !chosen) throw problemError(400, 'crs.notCode', { crs: req.crs });
+  if (!chosen && layer.crsProblem) {
+    const known = job.errors.find((e) => e.message === layer.crsProblem && e.code);
+    throw known ? problemError(400, known.code as ProblemCode, known.params) : badRequest(layer.crsProblem);
+  }
   const srid = chosen ?? layer.srid;
-  if (!srid) throw badRequest(`The CRS of ${layer.name} is unknown; choose one, e.g. EPSG:3059 (LKS-92 / Latvia TM).`);
+  if (!srid) throw problemError(400, 'publish.crsUnknown', { layer: layer.name });
   let fields = layer.fields;
   if (req.fields) {
     const unknown = req.fields.filter((n) => !layer.fields.some((f) => f.name === n || f.sourceName === n));
     if (unknown.length) {
-      throw badRequest(`${layer.name} has no field ${unknown.map((n) => `"${n}"`).join(', ')}; its fields are ${layer.fields.map((f) => f.sourceName).join(', ')}.`);
+      throw problemError(400, 'publish.noSuchField', { layer: layer.name, unknown: unknown.map((n) => `"${n}"`).join(', '), fields: layer.fields.map((f) => f.sourceName).join(', ') });
     }
     fields = layer.fields.filter((f) => req.fields!.includes(f.name) || req.fields!.includes(f.sourceName));
   }
-  if (!req.title?.lv?.trim()) throw badRequest('Give the layer a Latvian title (title.lv).');
+  if (!req.title?.lv?.trim()) throw problemError(400, 'publish.needTitle');
   return { layer, srid, fields };
 }
 
@@ -148,7 +152,7 @@ export async function publishLayer(
   const { layer, srid, fields } = checkPublishRequest(job, req);
   const type = layer.geometryType!;
   const { rows: srs } = await client.query('SELECT 1 FROM spatial_ref_sys WHERE srid = $1', [srid]);
-  if (!srs.length) throw badRequest(`${crsLabel(srid)} is not known to the database; choose another CRS.`);
+  if (!srs.length) throw problemError(400, 'publish.crsNotInDatabase', { crs: crsLabel(srid) });
   const municipalityId = job.municipalityId;
   if (municipalityId === null) throw badRequest(`Upload ${job.id} belongs to no municipality; upload the file again.`);
 
@@ -179,7 +183,7 @@ export async function publishLayer(
   const featureCount = layer.stagingTable
     ? await timed('publish: staging table in place', () => publishInPlace(client, layer.stagingTable!, table, type, srid, needsRepair(layer, srid), !!layer.uniform, fields, municipalityId))
     : await timed('publish: insert … select', () => publishStagedRows(client, job, layer, table, type, srid, fields, municipalityId));
-  if (!featureCount) throw badRequest(`No feature of ${layer.name} has a usable geometry after reprojection and repair; nothing was published.`);
+  if (!featureCount) throw problemError(400, 'publish.nothingUsable', { layer: layer.name });
   await timed('publish: GiST index', () => client.query(`CREATE INDEX ${quote(`${table}_geom_gix`)} ON ${quote(table)} USING gist (geom)`));
   // The new table has a municipality_id: the same row-level security as every municipal table.
   await timed('publish: tenant policies', () => client.query('SELECT apply_tenant_policies()'));

@@ -12,6 +12,7 @@ import { jobRepository } from './jobRepository.js';
 import { dropStaging, stagingTables } from './load/directStage.js';
 import { checkPublishRequest, publishLayer, type PublishHooks } from './publish.js';
 import { insertAuditEntry } from '../audit/repository.js';
+import { problem, UploadRefusal, userProblem } from './problems.js';
 import { timed } from './profile.js';
 import type { PublishRequest, UploadJob, UploadOptions, UploadOwner } from './types.js';
 
@@ -177,11 +178,11 @@ export class UploadService {
       });
       this.log.info({ upload: id, format: result.format, backend: backend.name, layers: result.layers.length }, 'upload analysed');
     } catch (err) {
-      const message = err instanceof ImportError ? err.message : 'The file could not be analysed because of a server error; it was logged.';
+      const errors = err instanceof UploadRefusal ? err.problems : err instanceof ImportError ? [{ message: err.message }] : [problem('job.serverError')];
       if (!(err instanceof ImportError)) this.log.error({ err, upload: id }, 'upload analysis failed');
       await this.pool.query('DELETE FROM upload_feature WHERE job_id = $1', [id]);
       await dropStaging(this.pool, id);
-      await jobRepository.update(this.pool, id, { status: 'failed', progress: 1, errors: [{ message }], filePath: null });
+      await jobRepository.update(this.pool, id, { status: 'failed', progress: 1, errors, filePath: null });
       await this.removeFile(job.filePath);
     }
   }
@@ -206,9 +207,9 @@ export class UploadService {
       await this.removeFile(job.filePath);
       this.log.info({ upload: id, ...result }, 'upload published');
     } catch (err) {
-      const message = err instanceof UserError ? err.message : `Publishing failed and nothing was changed: ${(err as Error).message}`;
+      const failure = err instanceof UserError ? userProblem(err) : problem('job.publishFailed', { detail: (err as Error).message });
       if (!(err instanceof UserError)) this.log.error({ err, upload: id }, 'upload publish failed');
-      await jobRepository.update(this.pool, id, { status: 'failed', errors: [...job.errors, { message }] });
+      await jobRepository.update(this.pool, id, { status: 'failed', errors: [...job.errors, failure] });
     }
   }
 

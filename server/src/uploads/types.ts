@@ -3,6 +3,11 @@ import type { FieldType, GeometryType } from '../layers/types.js';
 export type UploadStatus = 'queued' | 'analysing' | 'ready' | 'importing' | 'done' | 'failed';
 
 export interface Problem {
+  /** What kind of problem it is (`problemMessages` in problems.ts); absent on jobs from before codes. */
+  code?: string;
+  /** The values its message names (file, layer, counts, GDAL's words). */
+  params?: Record<string, string | number>;
+  /** In English; the Data page words it from the code in the user's language. */
   message: string;
   /** 0-based position of the feature in its source layer. */
   featureIndex?: number;

@@ -19,8 +19,8 @@ interface UploadView {
   progress: number;
   format: string | null;
   layers: { name: string; geometryType: string | null; featureCount: number; crs: string | null; encoding: string | null; crsProblem?: string; fields: { name: string; sourceName: string; type: string }[] }[];
-  warnings: { message: string; featureIndex?: number }[];
-  errors: { message: string }[];
+  warnings: { code?: string; message: string; featureIndex?: number }[];
+  errors: { code?: string; message: string }[];
   layerId?: string;
 }
 
@@ -206,7 +206,7 @@ describeEachDatabase(
       const job = await upload(app, path.join(external, 'ngageoint-geopackage-js/gdal_sample.gpkg'));
       expect(job.status, JSON.stringify(job.errors)).toBe('ready');
       expect(job.layers.length).toBeGreaterThanOrEqual(14);
-      expect(job.warnings.some((w) => /Z \(height\).*dropped/.test(w.message))).toBe(true);
+      expect(job.warnings.some((w) => w.code === 'geometry.dimensionsDropped' && /has Z values.*dropped/.test(w.message))).toBe(true);
       expect(job.layers.find((l) => l.name === 'polygon2d')?.crs).toBe('EPSG:32631');
     });
 
@@ -234,6 +234,8 @@ describeEachDatabase(
         const job = await upload(app, path.join(bad, f));
         expect(job.status, f).toBe('failed');
         expect(job.errors[0].message.length, f).toBeGreaterThan(20);
+        // Each problem has a code, so the Data page can word it in Latvian or Ukrainian.
+        expect(job.errors.every((e) => e.code && e.message), f).toBe(true);
         // Nor a staging table (ogr2ogr may have staged it while it was checked).
         expect(await traces(app, job), f).toEqual(noTraces);
       }

@@ -15,10 +15,16 @@ import dashboardsUk from '../dashboards/messages.uk.json';
 import analysisEn from '../analysis/messages.en.json';
 import analysisLv from '../analysis/messages.lv.json';
 import analysisUk from '../analysis/messages.uk.json';
+import uploadsLv from '../uploads/messages.lv.json';
+import uploadsUk from '../uploads/messages.uk.json';
+// The server words upload problems in English from its own catalog; the Data page takes those as they are.
+import { problemMessages } from '../../../../server/src/uploads/problemMessages';
 
-const lv = { ...lvCore, ...adminLv, ...workflowsLv, ...dashboardsLv, ...analysisLv };
-const en = { ...enCore, ...adminEn, ...workflowsEn, ...dashboardsEn, ...analysisEn };
-const uk = { ...ukCore, ...adminUk, ...workflowsUk, ...dashboardsUk, ...analysisUk };
+const uploadsEn = Object.fromEntries(Object.entries(problemMessages).map(([code, text]) => [`upload.problem.${code}`, text]));
+
+const lv = { ...lvCore, ...adminLv, ...workflowsLv, ...dashboardsLv, ...analysisLv, ...uploadsLv };
+const en = { ...enCore, ...adminEn, ...workflowsEn, ...dashboardsEn, ...analysisEn, ...uploadsEn };
+const uk = { ...ukCore, ...adminUk, ...workflowsUk, ...dashboardsUk, ...analysisUk, ...uploadsUk };
 
 /** The UI languages, Latvian first. */
 export const locales = ['lv', 'en', 'uk'] as const;

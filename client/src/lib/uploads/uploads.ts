@@ -1,4 +1,5 @@
-import type { PublishRequest, Upload, UploadLayer, UploadProblem, UploadStatus } from '../api';
+import { ApiError, type PublishRequest, type Upload, type UploadLayer, type UploadProblem, type UploadStatus } from '../api';
+import { catalogs, translate, type Locale, type MessageKey } from '../i18n/messages';
 
 /** File name endings the server reads (GDAL); files without an ending are sent too and sniffed there. */
 export const acceptedExtensions = ['.zip', '.gpkg', '.geojson', '.json', '.kml', '.kmz', '.gpx', '.dxf', '.csv', '.xlsx'] as const;
@@ -28,8 +29,32 @@ export const suggestedCrs = 'EPSG:3059';
 /** Whether publishing this layer needs a CRS chosen by the user (none found, or it puts the data outside Latvia). */
 export const needsCrs = (layer: UploadLayer) => !layer.crs || !!layer.crsProblem;
 
-/** The problems that concern one layer of the upload (those naming no layer concern all). */
-export const problemsOf = (problems: UploadProblem[], layer: string | undefined) => problems.filter((p) => !p.layer || !layer || p.layer === layer);
+/**
+ * The problems that concern one layer of the upload: those naming it, or the source layer it was
+ * split from by geometry type, and those naming no layer (they concern all).
+ */
+export const problemsOf = (problems: UploadProblem[], layer: UploadLayer | undefined) =>
+  problems.filter((p) => !p.layer || !layer || p.layer === layer.name || p.layer === layer.stagedLayer);
+
+/**
+ * A problem in the UI language, from its code and parameters; the server's English message when
+ * this client does not know the code.
+ * @example problemText('lv', { code: 'archive.encrypted', params: { name: 'a.shp' }, message: '…' }) // "a.shp zip arhīvā ir šifrēts; …"
+ */
+export function problemText(locale: Locale, problem: UploadProblem): string {
+  const key = `upload.problem.${problem.code}` as MessageKey;
+  return problem.code && key in catalogs.lv ? translate(locale, key, problem.params) : problem.message;
+}
+
+/** The text of a failed request: the problem its answer names (`details.code`) in the UI language, else its message. */
+export function requestErrorText(locale: Locale, err: unknown): string {
+  if (err instanceof ApiError) {
+    const details = (err.body as { details?: { code?: unknown; params?: unknown } } | undefined)?.details;
+    if (typeof details?.code === 'string') return problemText(locale, { code: details.code, params: details.params as UploadProblem['params'], message: err.message });
+    return err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
 
 /** How long to wait before the next poll: quick at first, then every 1.5 s. */
 export const pollDelay = (attempt: number) => Math.min(250 * 2 ** attempt, 1500);

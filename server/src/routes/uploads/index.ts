@@ -5,7 +5,8 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Type } from 'typebox';
-import { badRequest, notFound, UserError } from '../../plugins/errors.js';
+import { badRequest, notFound } from '../../plugins/errors.js';
+import { problemError } from '../../uploads/problems.js';
 import { assertJobVisible, uploadMunicipality } from '../../uploads/access.js';
 import { actorOf } from '../../uploads/actor.js';
 import type { UploadJob, UploadOptions } from '../../uploads/types.js';
@@ -65,7 +66,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
             const target = await uploads.newFilePath(part.filename || 'upload');
             spooled = { name: part.filename || 'upload', path: target };
             await pipeline(part.file, createWriteStream(target));
-            if (part.file.truncated) throw new UserError(413, `The file is larger than the upload limit of ${limitMb} MB.`);
+            if (part.file.truncated) throw problemError(413, 'upload.tooLarge', { limitMb });
           } else if (['crs', 'encoding', 'layer'].includes(part.fieldname) && typeof part.value === 'string' && part.value.trim()) {
             options[part.fieldname as keyof UploadOptions] = part.value.trim();
           }
@@ -73,7 +74,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       } catch (err) {
         if (spooled) await rm(path.dirname(spooled.path), { recursive: true, force: true });
         if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-          throw new UserError(413, `The file is larger than the upload limit of ${limitMb} MB. Split it, or ask an administrator to raise UPLOAD_MAX_MB.`);
+          throw problemError(413, 'upload.tooLarge', { limitMb });
         }
         throw err;
       }

@@ -12,7 +12,9 @@ export const UploadStatus = Type.Union(
 
 export const Problem = Type.Object(
   {
-    message: Type.String({ description: 'What is wrong and what to do, in words a GIS specialist can act on.' }),
+    code: Type.Optional(Type.String({ description: 'The kind of problem (e.g. `crs.misplacedNorthing`, `geometry.invalid`), for wording it in another language.' })),
+    params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), { description: 'The values the message names, by placeholder.' })),
+    message: Type.String({ description: 'What is wrong and what to do, in English, in words a GIS specialist can act on.' }),
     featureIndex: Type.Optional(Type.Integer({ minimum: 0, description: '0-based position of the feature in its source layer.' })),
     layer: Type.Optional(Type.String({ description: 'The source layer it concerns, in files with several layers.' })),
   },
@@ -37,6 +39,7 @@ export const UploadLayer = Type.Object({
   encoding: Type.Union([Type.String(), Type.Null()], { description: 'Text encoding of the attributes (shapefiles: from .cpg or detected, e.g. Windows-1257).' }),
   crsProblem: Type.Optional(Type.String({ description: 'Set when the CRS is missing or puts the data outside Latvia; publishing then needs `crs`.' })),
   extent: Type.Optional(Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: 'minx, miny, maxx, maxy in the layer CRS.' })),
+  stagedLayer: Type.Optional(Type.String({ description: 'Set when the file layer mixes geometry types and this is one of them: the file layer’s name, which its warnings and errors give as `layer`.' })),
 });
 
 export const Upload = Type.Object({

@@ -1,0 +1,102 @@
+// No imports: the client builds its English upload messages from this file too.
+/**
+ * Every problem an upload can report, by code, in English with `{name}` placeholders. The job
+ * stores the code and its parameters beside the English message, so the Data page words each
+ * problem in the user's language (`client/src/lib/uploads/messages.*.json`, one entry per code);
+ * the CLI and API clients read the English message. Parameters are names, numbers, lists and
+ * GDAL's or GEOS's own words, which stay as they are in every language.
+ */
+export const problemMessages = {
+  // Archives
+  'archive.unreadable': 'The file is not a readable zip archive ({detail}). Upload the .zip as it was made, or the files themselves.',
+  'archive.tooManyEntries': 'The zip archive has {count} entries; at most {limit} are accepted.',
+  'archive.tooLarge': 'The zip archive unpacks to more than {limitMb} MB, the limit for one upload’s contents; it is refused (a file this compressible may be a zip bomb).',
+  'archive.pathOutside': 'The zip archive contains "{name}", a path that points outside the archive; such archives are refused. Zip the files again from their folder.',
+  'archive.damaged': 'The zip archive is damaged: {detail}. Make it again.',
+  'archive.encrypted': '{name} in the zip archive is encrypted; upload an archive without a password.',
+  'archive.entryUnreadable': '{name} in the zip archive cannot be read ({detail}); make the archive again with a common tool.',
+  'archive.noGisFile': 'No GIS file was found in the archive (it holds {files}). Zip a .shp with its .dbf/.shx/.prj, a .gpkg, .geojson, .kml, .gpx, .dxf, .csv, .xlsx or .tab.',
+  // Reading the file
+  'file.invalidGeoJson': '{file} is not valid GeoJSON. Problems found: {count} (the first ones are listed below). Fix them in a GIS or a text editor and upload the file again.',
+  'file.noVectorLayerSqlite': '{file} has no vector layer GDAL can read: a GeoPackage holding only tiles or attribute tables, or a SQLite file that is not a GeoPackage, cannot be published as a map layer ({detail}).',
+  'file.unreadable': '{file} cannot be read as a GIS file: {detail}',
+  'file.readFailed': '{file} cannot be read: {detail}',
+  'file.noSuchLayer': 'The file has no layer "{layer}"; its layers are {layers}.',
+  'file.noVectorLayer': '{file} has no vector layer (no layer with geometries).',
+  'file.noVectorLayerGpkg': '{file} has no vector layer (no layer with geometries); a GeoPackage holding only tiles or attribute tables cannot be published as a map layer.',
+  'file.geometryUnreadable': '{layer} has a geometry the database cannot read ({detail}). Check the file in a GIS and save it again.',
+  // CRS
+  'crs.notCode': '"{crs}" is not a CRS code; give one like EPSG:3059.',
+  'crs.unknownToDatabase': '{crs} is not known to the database; GDAL reprojects it to EPSG:3059 while reading.',
+  'crs.unusual': 'The layer’s CRS is not one of the usual Latvian ones ({wkt}…); GDAL reprojects it to EPSG:3059 while reading.',
+  'crs.reprojectFailed': '{layer} cannot be reprojected to EPSG:3059 ({detail}); choose its CRS, e.g. EPSG:3059.',
+  'crs.missing': '{layer} has no CRS (none declared) or one that cannot be read; choose one, e.g. EPSG:3059 (LKS-92 / Latvia TM).',
+  'crs.missingPrj': '{layer} has no CRS (no .prj file) or one that cannot be read; choose one, e.g. EPSG:3059 (LKS-92 / Latvia TM).',
+  'crs.misplaced': 'The coordinates ({where}) are not in Latvia when read as {crs}, but they are as {fits}. Choose the CRS to publish, e.g. {suggested}.',
+  'crs.misplacedNorthing': 'The coordinates ({where}) are not in Latvia when read as {crs}, but they are as {fits}. The northings differ by 6 000 000 m, the classic mix-up of LKS-92 / Latvia TM (EPSG:3059) and TM Baltic93 (EPSG:25884). Choose the CRS to publish, e.g. {suggested}.',
+  'crs.nowhere': 'The coordinates ({where}) are not in Latvia when read as {crs}, nor in any CRS used in Latvia. Check the file’s CRS and choose one (EPSG:3059 for LKS-92 / Latvia TM).',
+  // Geometries and fields
+  'geometry.dimensionsDropped': '{layer} has {dimensions} values (height or measure); they are dropped, the layer is stored in 2D.',
+  'geometry.missing': '{count} of {total} features of {layer} have no geometry and are left out (features {examples}).',
+  'geometry.invalid': 'Invalid geometry ({reason}); it is repaired with ST_MakeValid.',
+  'geometry.invalidMore': '{count} geometries of {layer} in all are invalid and are repaired with ST_MakeValid.',
+  'geometry.mixed': '{layer} mixes geometry types ({types}); it is offered as {count} layers, one per geometry type: {layers}. Publish each one you need.',
+  'fields.renamed': 'Field names changed for the database: {renames}. The original names are kept as the field titles.',
+  // The GeoJSON check (RFC 7946)
+  'geojson.notJson': 'The file is not valid JSON: {detail}.',
+  'geojson.notObject': 'The file must hold a GeoJSON object (found: {found}).',
+  'geojson.rootNoType': 'The GeoJSON object has no "type" member.',
+  'geojson.featureNoType': 'A feature has no "type" member.',
+  'geojson.geometryNoType': 'A geometry has no "type" member.',
+  'geojson.typeCase': 'The type "{type}" must be written "{expected}" (GeoJSON type names are case-sensitive).',
+  'geojson.typeUnknown': '"{type}" is not a GeoJSON type.',
+  'geojson.typeNotAllowed': '"{type}" is not a GeoJSON type allowed here (expected {allowed}).',
+  'geojson.bbox': '"bbox" must be an array of 4 or 6 numbers.',
+  'geojson.positionNotArray': 'A position must be an array of numbers (found: {found}).',
+  'geojson.positionNotNested': 'A position must be an array of numbers, but a number was found: the coordinates need to be nested more deeply for this geometry type.',
+  'geojson.positionTooShort': 'A position must have at least two numbers (x, y).',
+  'geojson.positionTooLong': 'A position must have two or three numbers, not {count}.',
+  'geojson.coordinateNotNumber': 'Coordinates must be numbers, but {value} was found.',
+  'geojson.positionsNotArray': 'The coordinates of a {type} must be an array of positions (found: {found}).',
+  'geojson.tooFewPositions': 'A {type} needs at least {min} positions, but has {count}.',
+  'geojson.ringNotArray': 'A polygon ring must be an array of positions (found: {found}).',
+  'geojson.ringTooShort': 'A polygon ring needs at least 4 positions, but has {count}.',
+  'geojson.ringNotClosed': 'A polygon ring must end where it starts (its first and last positions differ).',
+  'geojson.polygonNotArray': 'The coordinates of a Polygon must be an array of rings (found: {found}).',
+  'geojson.multiLineNotArray': 'The coordinates of a MultiLineString must be an array of lines (found: {found}).',
+  'geojson.multiPolygonNotArray': 'The coordinates of a MultiPolygon must be an array of polygons (found: {found}).',
+  'geojson.winding': 'Polygons should follow the right-hand rule (outer rings counter-clockwise); they are rewound on import.',
+  'geojson.geometryNotObject': 'A geometry must be an object (found: {found}).',
+  'geojson.geometryForeignMember': 'A {type} geometry cannot contain a "{member}" member.',
+  'geojson.collectionCoordinates': 'A GeometryCollection cannot contain a "coordinates" member.',
+  'geojson.collectionNoGeometries': 'A GeometryCollection must have a "geometries" array.',
+  'geojson.collectionNested': 'A GeometryCollection should not contain another GeometryCollection; flatten it.',
+  'geojson.collectionSingle': 'A GeometryCollection with a single geometry should be that geometry itself.',
+  'geojson.geometriesMember': 'A {type} cannot contain a "geometries" member.',
+  'geojson.noCoordinates': 'The {type} has no "coordinates" member.',
+  'geojson.featureNotObject': 'Every feature must be an object (found: {found}).',
+  'geojson.featureForeignMember': 'A Feature cannot contain a "{member}" member.',
+  'geojson.featureId': 'A feature "id" must be a string or a number.',
+  'geojson.featureNoProperties': 'A feature must have a "properties" member (it may be null).',
+  'geojson.featurePropertiesType': 'A feature’s "properties" must be an object or null (found: {found}).',
+  'geojson.featureNoGeometry': 'A feature must have a "geometry" member (it may be null).',
+  'geojson.collectionForeignMember': 'A FeatureCollection cannot contain a "{member}" member.',
+  'geojson.noFeaturesArray': 'A FeatureCollection must have a "features" array.',
+  // The job
+  'job.serverError': 'The file could not be analysed because of a server error; it was logged.',
+  'job.publishFailed': 'Publishing failed and nothing was changed: {detail}',
+  'job.interruptedPublishing': 'The server stopped while this upload was being published; nothing of it was published. Retry it.',
+  'job.interruptedAnalysis': 'The server stopped before this upload was analysed. Retry it.',
+  // Publishing and sending (HTTP errors, with the code in `details`)
+  'publish.noSuchLayer': 'The upload has no layer "{layer}"; its layers are {layers}.',
+  'publish.whichLayer': 'The upload holds {count} layers ({layers}); say which one to publish with "layer".',
+  'publish.noGeometry': '{layer} has no features with a geometry; there is nothing to put on the map.',
+  'publish.crsUnknown': 'The CRS of {layer} is unknown; choose one, e.g. EPSG:3059 (LKS-92 / Latvia TM).',
+  'publish.noSuchField': '{layer} has no field {unknown}; its fields are {fields}.',
+  'publish.needTitle': 'Give the layer a Latvian title (title.lv).',
+  'publish.crsNotInDatabase': '{crs} is not known to the database; choose another CRS.',
+  'publish.nothingUsable': 'No feature of {layer} has a usable geometry after reprojection and repair; nothing was published.',
+  'upload.tooLarge': 'The file is larger than the upload limit of {limitMb} MB. Split it, or ask an administrator to raise UPLOAD_MAX_MB.',
+} as const satisfies Record<string, string>;
+
+export type ProblemCode = keyof typeof problemMessages;
