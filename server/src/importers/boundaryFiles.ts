@@ -2,7 +2,7 @@ import type { Geometry } from 'geojson';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { open as openShapefile } from 'shapefile';
-import { decodeText, isUtf8 } from './decodeText.js';
+import { decodeText, isUtf8, legacyEncoding } from './decodeText.js';
 import { ImportError } from './importError.js';
 import { unzip, type NamedFile } from './zip.js';
 
@@ -116,7 +116,8 @@ export function sridFromPrj(wkt: string): number | null {
 
 /**
  * The DBF character set: from the `.cpg` when it names one; otherwise UTF-8 when the records
- * are valid UTF-8, else Windows-1257, what Latvian GIS software writes by default.
+ * are valid UTF-8, else Windows-1257, what Latvian GIS software writes by default (Windows-1251
+ * when the text is mostly Cyrillic).
  */
 export function dbfEncoding(dbf: Uint8Array, cpg?: string): string {
   const declared = cpg?.trim().toLowerCase() ?? '';
@@ -134,7 +135,8 @@ export function dbfEncoding(dbf: Uint8Array, cpg?: string): string {
     }
   }
   const headerLength = dbf.length >= 10 ? dbf[8] | (dbf[9] << 8) : 0;
-  return isUtf8(dbf.subarray(headerLength)) ? 'utf-8' : 'windows-1257';
+  const records = dbf.subarray(headerLength);
+  return isUtf8(records) ? 'utf-8' : legacyEncoding(records);
 }
 
 async function readShapefile(shp: NamedFile, dbf?: NamedFile, prj?: NamedFile, cpg?: NamedFile): Promise<BoundarySource> {

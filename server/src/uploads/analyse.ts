@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type pg from 'pg';
-import { dbfEncoding } from '../importers/boundaryFiles.js';
 import { extractZip, type ZipLimits } from '../importers/zip.js';
 import type { FieldType, GeometryType } from '../layers/types.js';
 import { crsLabel, epsgFromWkt, latviaLonLat, parseEpsg } from './crs.js';
@@ -16,6 +15,7 @@ import { directTarget, stageDirect } from './load/directStage.js';
 import { stagedGeoJsonListing } from './load/stagedListing.js';
 import { problem, refuse, UploadRefusal } from './problems.js';
 import { timed } from './profile.js';
+import { csvAsUtf8, declaredEncoding, shapefileEncoding, siblingFile, type DatasetEncoding } from './textEncoding.js';
 import type { Problem, UploadField, UploadLayer, UploadOptions } from './types.js';
 
 /** File extensions GDAL opens as datasets of their own (side files such as .dbf come along). */
@@ -85,35 +85,6 @@ async function isSqlite(file: string): Promise<boolean> {
   }
 }
 
-/** GDAL's ENCODING open option for a shapefile: the uploader's choice, else the .cpg, else detected. */
-async function shapefileEncoding(shp: string, chosen?: string): Promise<{ option?: string; label: string | null }> {
-  const gdalName = (e: string) => (/^(utf-?8)$/i.test(e) ? 'UTF-8' : e.replace(/^windows-/i, 'CP').toUpperCase());
-  if (chosen) return { option: `ENCODING=${gdalName(chosen)}`, label: chosen };
-  const base = shp.slice(0, -4);
-  const dir = path.dirname(shp);
-  const siblings = await readdir(dir);
-  const find = (ext: string) => siblings.find((f) => path.join(dir, f).toLowerCase() === (base + ext).toLowerCase());
-  const cpgName = find('.cpg') ?? find('.cst');
-  const dbfName = find('.dbf');
-  if (!dbfName) return { label: null };
-  const handle = await open(path.join(dir, dbfName), 'r');
-  let sample: Buffer;
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(1024 * 1024), 0, 1024 * 1024, 0);
-    sample = buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-  // Whole records only, so a multi-byte character is never cut at the end of the sample.
-  const headerLength = sample.length > 12 ? sample.readUInt16LE(8) : 0;
-  const recordLength = sample.length > 12 ? Math.max(1, sample.readUInt16LE(10)) : 1;
-  const whole = headerLength + Math.floor(Math.max(0, sample.length - headerLength) / recordLength) * recordLength;
-  const cpg = cpgName ? (await readFile(path.join(dir, cpgName), 'latin1')).trim() : undefined;
-  const encoding = dbfEncoding(sample.subarray(0, whole), cpg);
-  const label = encoding === 'utf-8' ? 'UTF-8' : encoding.replace(/^windows-/, 'Windows-');
-  return { option: `ENCODING=${gdalName(encoding)}`, label };
-}
-
 interface StagedStats {
   total: number;
   byType: Record<string, number>;
@@ -134,7 +105,9 @@ async function stagedStats(pool: pg.Pool, staged: StagedRows): Promise<StagedSta
   const { rows: kinds } = await pool.query<{ kind: string | null; n: number; invalid: number; extent: (number | null)[] }>(
     `SELECT kind, count(*)::int AS n, count(*) FILTER (WHERE invalid)::int AS invalid,
             ARRAY[ST_XMin(ST_Extent(geom)), ST_YMin(ST_Extent(geom)), ST_XMax(ST_Extent(geom)), ST_YMax(ST_Extent(geom))] AS extent
-       FROM (SELECT geom, CASE WHEN geom IS NULL OR ST_IsEmpty(geom) THEN NULL ELSE GeometryType(geom) END AS kind,
+       FROM (SELECT geom, CASE WHEN geom IS NULL OR ST_IsEmpty(geom) THEN NULL
+                               WHEN GeometryType(geom) = 'GEOMETRYCOLLECTION' THEN 'GEOMETRYCOLLECTION' || ST_Dimension(geom)
+                               ELSE GeometryType(geom) END AS kind,
                     geom IS NOT NULL AND NOT ST_IsValid(geom) AS invalid
                FROM ${from}) f
       GROUP BY kind`,
@@ -193,7 +166,9 @@ export function geometryFamilies(byType: Record<string, number>): GeometryFamily
   const dims: Record<string, { n: number; multi: boolean }> = { Point: { n: 0, multi: false }, LineString: { n: 0, multi: false }, Polygon: { n: 0, multi: false } };
   const baseOf: Record<string, [string, boolean]> = {
     POINT: ['Point', false], MULTIPOINT: ['Point', true], LINESTRING: ['LineString', false], MULTILINESTRING: ['LineString', true],
-    POLYGON: ['Polygon', false], MULTIPOLYGON: ['Polygon', true], GEOMETRYCOLLECTION: ['Polygon', true],
+    POLYGON: ['Polygon', false], MULTIPOLYGON: ['Polygon', true],
+    // Collections by their highest dimension (the staged kind is GEOMETRYCOLLECTION0, 1 or 2).
+    GEOMETRYCOLLECTION0: ['Point', true], GEOMETRYCOLLECTION1: ['LineString', true], GEOMETRYCOLLECTION2: ['Polygon', true], GEOMETRYCOLLECTION: ['Polygon', true],
     CIRCULARSTRING: ['LineString', false], COMPOUNDCURVE: ['LineString', false], MULTICURVE: ['LineString', true],
     CURVEPOLYGON: ['Polygon', false], MULTISURFACE: ['Polygon', true], TRIANGLE: ['Polygon', false], TIN: ['Polygon', true], POLYHEDRALSURFACE: ['Polygon', true],
   };
@@ -292,6 +267,19 @@ async function stageGeoJson(
  * geometry type, CRS, fields, encoding and problems the preview shows. Throws UploadRefusal for
  * files that cannot be imported at all; the caller removes staged rows then.
  */
+/**
+ * GDAL's words for a user: without the server's folders (an unzipped file is named by its path
+ * in the archive) and without advice on GDAL settings they cannot change.
+ */
+function gdalDetail(err: GdalError, ...scratch: string[]): string {
+  let text = err.message;
+  for (const dir of scratch) {
+    const folder = path.extname(dir) ? path.dirname(dir) : dir;
+    text = text.split(`${folder}/files/`).join('').split(`${folder}/`).join('');
+  }
+  return text.replace(/\s*Set \w+ config option to \w+[^.]*\.?/g, '').trim();
+}
+
 /** Formats stored as zip archives that are one dataset, not an archive of datasets. */
 const zipFormats = new Set(['.xlsx', '.ods']);
 
@@ -324,10 +312,19 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
     const layers: UploadLayer[] = [];
     const seen: string[] = [];
     let done = 0;
-    for (const dataset of datasets) {
-      const dsExt = path.extname(dataset.rel).toLowerCase();
-      const encoding =
-        dsExt === '.shp' ? await timed('analyse: DBF encoding', () => shapefileEncoding(dataset.path, options.encoding)) : { label: dsExt === '.csv' ? 'UTF-8' : null };
+    for (const found of datasets) {
+      const dsExt = path.extname(found.rel).toLowerCase();
+      let dataset = found;
+      let encoding: DatasetEncoding;
+      if (dsExt === '.shp') {
+        encoding = await timed('analyse: DBF encoding', () => shapefileEncoding(found.path, options.encoding));
+        if (!(await siblingFile(found.path, '.shx'))) warnings.push(problem('file.shxRestored', { file: found.rel }));
+      }
+      else if (dsExt === '.csv') {
+        const utf8 = await timed('analyse: CSV encoding', () => csvAsUtf8(found.path, work, options.encoding));
+        dataset = { ...found, path: utf8.path };
+        encoding = utf8.encoding;
+      } else encoding = await declaredEncoding(found.path, dsExt);
       const openOptions = [...(encoding.option ? [encoding.option] : []), ...(dsExt === '.csv' ? ['AUTODETECT_TYPE=YES', 'KEEP_GEOM_COLUMNS=NO'] : [])];
       // A GeoJSON or a shapefile holds one layer: with a native GDAL and a real database, ogr2ogr
       // stages it while it is checked or listed here; kept when the layer needs no reprojection by GDAL.
@@ -362,9 +359,9 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
           const err = listed.error;
           if (err instanceof GdalError) {
             if (await isSqlite(dataset.path)) {
-              throw refuse('file.noVectorLayerSqlite', { file: dataset.rel, detail: err.message });
+              throw refuse('file.noVectorLayerSqlite', { file: dataset.rel, detail: gdalDetail(err, work, filePath) });
             }
-            throw refuse('file.unreadable', { file: dataset.rel, detail: err.message });
+            throw refuse('file.unreadable', { file: dataset.rel, detail: gdalDetail(err, work, filePath) });
           }
           throw err;
         }
@@ -375,11 +372,13 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
           const xField = geometryless ? source.fields.find((f) => coordinateColumns.x.test(f.name)) : undefined;
           const yField = geometryless ? source.fields.find((f) => coordinateColumns.y.test(f.name)) : undefined;
           if (geometryless && !(xField && yField)) continue;
-          let name = source.name;
-          for (let n = 2; seen.includes(name); n++) name = `${source.name}_${n}`;
+          // A layer without a name (an unnamed KML document) takes the file's.
+          const given = source.name.trim() || path.basename(dataset.rel, path.extname(dataset.rel));
+          let name = given;
+          for (let n = 2; seen.includes(name); n++) name = `${given}_${n}`;
           seen.push(name);
           if (options.layer && options.layer !== name && options.layer !== source.name) continue;
-          layers.push(...await stageLayer(ctx, jobId, dataset, source, name, openOptions, encoding.label, options, warnings, crsProblems, xField && yField ? { x: xField.name, y: yField.name } : undefined, early));
+          layers.push(...await stageLayer(ctx, jobId, { ...dataset, scratch: [work, filePath] }, source, name, openOptions, encoding.label, options, warnings, crsProblems, xField && yField ? { x: xField.name, y: yField.name } : undefined, early));
           done++;
           await ctx.progress(0.1 + (0.85 * done) / Math.max(datasets.length, done + 1));
         }
@@ -402,7 +401,8 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
 async function stageLayer(
   ctx: AnalysisContext,
   jobId: string,
-  dataset: { path: string; rel: string },
+  /** The dataset, and the folders whose paths GDAL's messages should not show. */
+  dataset: { path: string; rel: string; scratch: string[] },
   source: SourceLayerInfo,
   name: string,
   openOptions: string[],
@@ -415,7 +415,9 @@ async function stageLayer(
 ): Promise<UploadLayer[]> {
   const chosen = parseEpsg(options.crs);
   if (options.crs && !chosen) throw refuse('crs.notCode', { crs: options.crs });
-  const srid = chosen ?? source.epsg ?? (source.wkt ? epsgFromWkt(source.wkt) : undefined);
+  // A GeoPackage's srs_id 0 and -1 ("Undefined geographic/Cartesian SRS") say the CRS is unknown.
+  const wkt = source.wkt && !/^\w+\["Undefined (geographic|Cartesian) SRS"/.test(source.wkt) ? source.wkt : undefined;
+  const srid = chosen ?? source.epsg ?? (wkt ? epsgFromWkt(wkt) : undefined);
   let targetSrs: string | undefined;
   if (srid) {
     const { rows } = await ctx.pool.query('SELECT 1 FROM spatial_ref_sys WHERE srid = $1', [srid]);
@@ -424,9 +426,9 @@ async function stageLayer(
       targetSrs = 'EPSG:3059';
       warnings.push(problem('crs.unknownToDatabase', { crs: crsLabel(srid) }, { layer: name }));
     }
-  } else if (source.wkt) {
+  } else if (wkt) {
     targetSrs = 'EPSG:3059';
-    warnings.push(problem('crs.unusual', { wkt: source.wkt.split('\n')[0].slice(0, 80) }, { layer: name }));
+    warnings.push(problem('crs.unusual', { wkt: wkt.split('\n')[0].slice(0, 80) }, { layer: name }));
   }
   const geometry = parseGeometryType(source.geometryType);
   if (geometry.z || geometry.m) {
@@ -435,8 +437,9 @@ async function stageLayer(
   const direct = xy ? undefined : directTarget(ctx.pool, ctx.backend);
   const readFailed = (err: unknown): never => {
     if (err instanceof GdalError) {
-      if (targetSrs) throw refuse('crs.reprojectFailed', { layer: name, detail: err.message });
-      throw refuse('file.readFailed', { file: dataset.rel, detail: err.message });
+      const detail = gdalDetail(err, ...dataset.scratch);
+      if (targetSrs) throw refuse('crs.reprojectFailed', { layer: name, detail });
+      throw refuse('file.readFailed', { file: dataset.rel, detail });
     }
     throw err;
   };
@@ -475,6 +478,8 @@ async function stageLayer(
       warnings.push(problem('geometry.invalidMore', { count: stats.invalid, layer: name }, { layer: name }));
     }
   }
+  const collections = Object.entries(stats.byType).filter(([t]) => t.startsWith('GEOMETRYCOLLECTION')).reduce((n, [, c]) => n + c, 0);
+  if (collections) warnings.push(problem('geometry.collections', { count: collections, layer: name }, { layer: name }));
   const stagedSrid = targetSrs ? 3059 : srid ?? 0;
   let crsProblem: Problem | undefined;
   if (!stagedSrid) {
@@ -482,10 +487,13 @@ async function stageLayer(
   } else if (stats.extent) {
     crsProblem = await timed('analyse: CRS sanity', () => crsSanity(ctx.pool, stats.extent!, stagedSrid, name));
   }
+  const binary = source.fields.filter((f) => /Binary/.test(f.type));
+  if (binary.length) warnings.push(problem('fields.binaryDropped', { layer: name, fields: binary.map((f) => f.name).join(', ') }, { layer: name }));
   const kept = source.fields.filter((f) => !/Binary/.test(f.type));
   const columns = sanitizeFieldNames(kept.map((f) => f.name));
   const fields: UploadField[] = kept.map((f, i) => ({ name: columns[i], sourceName: f.name, type: ogrFieldType(f.type), ogrType: f.type }));
-  const renamed = fields.filter((f) => f.name !== f.sourceName);
+  // Lower-casing alone (Name → name) is not worth a warning; the preview shows every source name.
+  const renamed = fields.filter((f) => f.name !== f.sourceName.toLowerCase());
   if (renamed.length) {
     warnings.push(problem('fields.renamed', { renames: renamed.map((f) => `${f.sourceName} → ${f.name}`).join(', ') }, { layer: name }));
   }
@@ -510,7 +518,12 @@ async function stageLayer(
   // Mixed geometry types: one publishable layer per family, all read from the same staged rows
   // (publishing keeps only the features of the layer's family).
   const split = families.map((f) => ({ ...base, name: `${name}_${familyName(f.type)}`, stagedLayer: name, geometryType: f.type, featureCount: f.count }));
-  const types = Object.entries(stats.byType).sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${n} ${t}`).join(', ');
+  const byName = new Map<string, number>();
+  for (const [t, n] of Object.entries(stats.byType)) {
+    const shown = t.replace(/^GEOMETRYCOLLECTION\d$/, 'GEOMETRYCOLLECTION');
+    byName.set(shown, (byName.get(shown) ?? 0) + n);
+  }
+  const types = [...byName].sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${n} ${t}`).join(', ');
   warnings.push(problem('geometry.mixed', { layer: name, types, count: split.length, layers: split.map((l) => `${l.name} (${l.featureCount})`).join(', ') }, { layer: name }));
   return split;
 }

@@ -54,7 +54,7 @@ export function checkGeoJson(text: string): { errors: GeoJsonProblem[]; warnings
   const typeOf = (obj: Record<string, unknown>, allowed: string[], missing: ProblemCode): string | undefined => {
     const t = obj.type;
     if (typeof t !== 'string') {
-      error(missing);
+      error(t === undefined ? missing : 'geojson.typeNotString');
       return undefined;
     }
     if (!allowed.includes(t)) {

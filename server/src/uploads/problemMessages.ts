@@ -24,6 +24,7 @@ export const problemMessages = {
   'file.noSuchLayer': 'The file has no layer "{layer}"; its layers are {layers}.',
   'file.noVectorLayer': '{file} has no vector layer (no layer with geometries).',
   'file.noVectorLayerGpkg': '{file} has no vector layer (no layer with geometries); a GeoPackage holding only tiles or attribute tables cannot be published as a map layer.',
+  'file.unknownEncoding': '"{encoding}" is not a text encoding the server knows; give one like UTF-8, windows-1257 or windows-1251.',
   'file.geometryUnreadable': '{layer} has a geometry the database cannot read ({detail}). Check the file in a GIS and save it again.',
   // CRS
   'crs.notCode': '"{crs}" is not a CRS code; give one like EPSG:3059.',
@@ -41,7 +42,10 @@ export const problemMessages = {
   'geometry.invalid': 'Invalid geometry ({reason}); it is repaired with ST_MakeValid.',
   'geometry.invalidMore': '{count} geometries of {layer} in all are invalid and are repaired with ST_MakeValid.',
   'geometry.mixed': '{layer} mixes geometry types ({types}); it is offered as {count} layers, one per geometry type: {layers}. Publish each one you need.',
+  'geometry.collections': '{count} features of {layer} are geometry collections; each is published with the parts of its highest dimension (polygons, else lines, else points), other parts are left out.',
   'fields.renamed': 'Field names changed for the database: {renames}. The original names are kept as the field titles.',
+  'fields.binaryDropped': 'Fields of {layer} holding binary data ({fields}), such as images, are left out.',
+  'file.shxRestored': '{file} came without its .shx index; it was rebuilt from the .shp. Check the feature count.',
   // The GeoJSON check (RFC 7946)
   'geojson.notJson': 'The file is not valid JSON: {detail}.',
   'geojson.notObject': 'The file must hold a GeoJSON object (found: {found}).',
@@ -49,6 +53,7 @@ export const problemMessages = {
   'geojson.featureNoType': 'A feature has no "type" member.',
   'geojson.geometryNoType': 'A geometry has no "type" member.',
   'geojson.typeCase': 'The type "{type}" must be written "{expected}" (GeoJSON type names are case-sensitive).',
+  'geojson.typeNotString': 'The "type" member must be a string naming a GeoJSON type, such as "Feature" or "Point".',
   'geojson.typeUnknown': '"{type}" is not a GeoJSON type.',
   'geojson.typeNotAllowed': '"{type}" is not a GeoJSON type allowed here (expected {allowed}).',
   'geojson.bbox': '"bbox" must be an array of 4 or 6 numbers.',
@@ -96,6 +101,7 @@ export const problemMessages = {
   'publish.needTitle': 'Give the layer a Latvian title (title.lv).',
   'publish.crsNotInDatabase': '{crs} is not known to the database; choose another CRS.',
   'publish.nothingUsable': 'No feature of {layer} has a usable geometry after reprojection and repair; nothing was published.',
+  'publish.transformFailed': 'Features of {layer} cannot be transformed from {crs} to LKS-92 / Latvia TM ({detail}): they lie far outside the area it covers, or the coordinates are not in {crs}. Check the CRS chosen, or clip the data to Latvia, and publish again.',
   'upload.tooLarge': 'The file is larger than the upload limit of {limitMb} MB. Split it, or ask an administrator to raise UPLOAD_MAX_MB.',
 } as const satisfies Record<string, string>;
 

@@ -243,7 +243,7 @@ async function publishStagedRows(
      SELECT id, $3, g${values.map((_, i) => `, v${i}`).join('')} FROM (
        SELECT feature_index + 1 AS id, ${geometrySql('geom', type, srid, needsRepair(layer, srid))} AS g${values.map((v, i) => `, ${v} AS v${i}`).join('')}
          FROM upload_feature WHERE job_id = $1 AND source_layer = $2 AND geom IS NOT NULL AND NOT ST_IsEmpty(geom)
-          AND upload_geometry_family(GeometryType(geom)) = ${familyOf(type)}
+          AND upload_geometry_family(geom) = ${familyOf(type)}
      ) s WHERE g IS NOT NULL AND NOT ST_IsEmpty(g)${type.startsWith('Multi') ? '' : ` AND GeometryType(g) = '${type.toUpperCase()}'`}`,
     [job.id, layer.stagedLayer ?? layer.name, municipalityId, ...fields.map((f) => f.sourceName)],
   );
@@ -293,7 +293,7 @@ async function publishInPlace(
   if (!uniform) {
     await client.query(
       `DELETE FROM ${quote(staging)} WHERE _upload_geom IS NULL OR ST_IsEmpty(_upload_geom)
-          OR upload_geometry_family(GeometryType(_upload_geom)) <> ${family}`,
+          OR upload_geometry_family(_upload_geom) <> ${family}`,
     );
   }
   await client.query(`ALTER TABLE ${quote(staging)} RENAME TO ${quote(table)}`);

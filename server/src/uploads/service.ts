@@ -14,7 +14,18 @@ import { checkPublishRequest, publishLayer, type PublishHooks } from './publish.
 import { insertAuditEntry } from '../audit/repository.js';
 import { problem, UploadRefusal, userProblem } from './problems.js';
 import { timed } from './profile.js';
-import type { PublishRequest, UploadJob, UploadOptions, UploadOwner } from './types.js';
+import type { Problem, PublishRequest, UploadJob, UploadOptions, UploadOwner } from './types.js';
+
+/**
+ * The problem a failed publish reports. PROJ refusing to transform (coordinates far outside the
+ * area of LKS-92, or not in the CRS chosen) is the user's to fix; anything else is a server error.
+ */
+function publishFailure(job: UploadJob, err: Error): Problem {
+  const proj = err.message.match(/transform: (.+)$/m) ?? err.message.match(/(Point outside of projection domain.*|Invalid coordinate.*)$/m);
+  if (!proj) return problem('job.publishFailed', { detail: err.message });
+  const layer = job.layers.find((l) => l.name === job.publish?.layer) ?? job.layers[0];
+  return problem('publish.transformFailed', { layer: layer?.name ?? job.fileName, crs: job.publish?.crs ?? layer?.crs ?? '?', detail: proj[1] });
+}
 
 /** Who asks for a change, for the audit log: a user (null: the operator's CLI) and their address. */
 export interface Actor {
@@ -207,9 +218,10 @@ export class UploadService {
       await this.removeFile(job.filePath);
       this.log.info({ upload: id, ...result }, 'upload published');
     } catch (err) {
-      const failure = err instanceof UserError ? userProblem(err) : problem('job.publishFailed', { detail: (err as Error).message });
-      if (!(err instanceof UserError)) this.log.error({ err, upload: id }, 'upload publish failed');
-      await jobRepository.update(this.pool, id, { status: 'failed', errors: [...job.errors, failure] });
+      const failure = err instanceof UserError ? userProblem(err) : publishFailure(job, err as Error);
+      if (!(err instanceof UserError) && failure.code === 'job.publishFailed') this.log.error({ err, upload: id }, 'upload publish failed');
+      // Why publishing failed comes first; the analysis's problems follow.
+      await jobRepository.update(this.pool, id, { status: 'failed', errors: [failure, ...job.errors] });
     }
   }
 

@@ -94,6 +94,31 @@ describeEachDatabase(
       await publish(app, wgs, { title: { lv: 'CSV ar lon/lat' }, crs: 'EPSG:4326' });
     });
 
+    it('reads a CSV saved by Excel on a Latvian Windows: Windows-1257, semicolons, decimal commas', async () => {
+      const { app } = ctx();
+      const job = await upload(app, 'punkti_excel_1257.csv');
+      expect(job.status, JSON.stringify(job.errors)).toBe('ready');
+      expect(job.layers[0]).toMatchObject({ geometryType: 'Point', featureCount: 3, encoding: 'Windows-1257' });
+      const { layerId, names } = await publish(app, job, { title: { lv: 'Excel punkti' }, crs: 'EPSG:3059' });
+      expect(names).toEqual(expect.arrayContaining(['Ābeļu iela 1', 'Ķekavas pietura', 'Šosejas krustojums — ūdens ņēmums']));
+      const items = (await app.inject({ url: `/ogc/collections/${layerId}/items?limit=10&crs=http://www.opengis.net/def/crs/EPSG/0/3059` })).json();
+      const abelu = items.features.find((f: { properties: { nosaukums: string } }) => f.properties.nosaukums === 'Ābeļu iela 1');
+      // The decimal commas were read as decimals: 501890,5 is the easting (LKS-92 axis order: northing first).
+      expect(abelu.geometry.coordinates).toEqual([305480.25, 501890.5]);
+      expect(abelu.properties.platiba).toBe(12.5);
+    });
+
+    it('reads a shapefile in Windows-1251 (Cyrillic) without a .cpg', async () => {
+      const { app } = ctx();
+      const job = await upload(app, 'punkti_1251.zip');
+      expect(job.status, JSON.stringify(job.errors)).toBe('ready');
+      expect(job.layers[0]).toMatchObject({ featureCount: 3, encoding: 'Windows-1251', crs: 'EPSG:3059' });
+      const items = (await app.inject({ url: `/ogc/collections/${(await publish(app, job, { title: { lv: 'Palīdzības punkti' } })).layerId}/items` })).json();
+      expect(items.features.map((f: { properties: { nazva: string } }) => f.properties.nazva)).toEqual(
+        expect.arrayContaining(['Пункт видачі допомоги', 'Їжа та одяг для родин', 'Консультації українською']),
+      );
+    });
+
     it('imports a KMZ', async () => {
       const { app } = ctx();
       const job = await upload(app, 'punkti.kmz');

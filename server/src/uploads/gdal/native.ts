@@ -15,9 +15,12 @@ function gdalMessage(stderr: string): string {
   return (errors.length ? errors : lines).join(' ').replace(/^(ERROR \d+|FAILURE):\s*/g, '') || 'GDAL could not read it';
 }
 
-async function gdal(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
+/** A shapefile sent without its .shx index is read anyway: GDAL rebuilds the index from the .shp. */
+const gdalConfig = { SHAPE_RESTORE_SHX: 'YES' };
+
+async function gdal(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
   try {
-    const { stdout } = await run(command, args, { ...(env ? { env } : {}), maxBuffer: 256 * 1024 * 1024, timeout: 30 * 60_000 });
+    const { stdout } = await run(command, args, { env: { ...env, ...gdalConfig }, maxBuffer: 256 * 1024 * 1024, timeout: 30 * 60_000 });
     return stdout;
   } catch (err) {
     const e = err as { stderr?: string; message: string };
@@ -35,7 +38,8 @@ export function parseOgrinfoText(text: string): DatasetInfo {
   const layers: SourceLayerInfo[] = [];
   for (const block of text.split(/^Layer name: /m).slice(1)) {
     const lines = block.split('\n');
-    const layer: SourceLayerInfo = { name: lines[0].trim(), geometryType: 'Unknown', featureCount: -1, fields: [] };
+    // The rest of the line is the name, spaces and all (KML folders have names like " Tracks ").
+    const layer: SourceLayerInfo = { name: lines[0].replace(/\r$/, ''), geometryType: 'Unknown', featureCount: -1, fields: [] };
     let i = 1;
     for (; i < lines.length; i++) {
       const line = lines[i];
@@ -73,7 +77,8 @@ export async function nativeBackend(): Promise<VectorBackend> {
     },
     async toGeoJson(path: string, layer: string, outPath: string, opts: TranslateOptions = {}) {
       const oo = (opts.openOptions ?? []).flatMap((o) => ['-oo', o]);
-      await gdal('ogr2ogr', [...translateArgs(opts), ...oo, outPath, path, layer]);
+      // A layer without a name (an unnamed KML document) is the dataset's only one: name none.
+      await gdal('ogr2ogr', [...translateArgs(opts), ...oo, outPath, path, ...(layer ? [layer] : [])]);
     },
     async toPostgres(path: string, layer: string, connection: PgConnection, table: string, opts: TranslateOptions = {}) {
       const oo = (opts.openOptions ?? []).flatMap((o) => ['-oo', o]);

@@ -13,6 +13,8 @@ interface GdalJs {
   close(dataset: GdalDataset): Promise<void>;
   ogrinfo(dataset: GdalDataset, options?: string[]): Promise<Record<string, unknown>>;
   ogr2ogr(dataset: GdalDataset, options: string[], outputName?: string): Promise<{ local: string; real: string }>;
+  /** The Emscripten module, for GDAL's C API (config options). */
+  Module: { ccall(name: string, returns: null, types: string[], args: unknown[]): void };
 }
 
 interface JsonLayer {
@@ -44,6 +46,8 @@ export async function wasmBackend(): Promise<VectorBackend> {
   const init = require('gdal3.js/node.js') as (opts: object) => Promise<GdalJs>;
   // gdal3.js reads its files from `./${path}`, so the path must be relative to the working directory.
   const gdal = await init({ path: path.relative(process.cwd(), packageDir) || '.', useWorker: false, dest: outDir, logHandler: () => {}, errorHandler: () => {} });
+  // As with the native GDAL: a shapefile without its .shx index is read, the index rebuilt.
+  gdal.Module.ccall('CPLSetConfigOption', null, ['string', 'string'], ['SHAPE_RESTORE_SHX', 'YES']);
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
     const next = queue.then(task, task);
@@ -91,7 +95,7 @@ export async function wasmBackend(): Promise<VectorBackend> {
         withDataset(file, opts.openOptions ?? [], async (ds) => {
           const name = `out-${++counter}`;
           try {
-            const result = await gdal.ogr2ogr(ds, [...translateArgs(opts), layer], name);
+            const result = await gdal.ogr2ogr(ds, [...translateArgs(opts), ...(layer ? [layer] : [])], name);
             await rename(result.real, outPath);
           } catch (err) {
             await rm(path.join(outDir, `${name}.geojson`), { force: true });

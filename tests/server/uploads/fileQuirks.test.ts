@@ -1,0 +1,102 @@
+import type { FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { rootDir } from '../../../server/src/config.js';
+import { multipart } from '../../helpers/multipart.js';
+import { describeEachDatabase } from '../../helpers/testApp.js';
+import { editorHeaders } from '../../helpers/users.js';
+
+const external = path.join(rootDir, 'tests/fixtures/external');
+
+interface Job {
+  id: string;
+  status: string;
+  layers: { name: string; geometryType: string | null; featureCount: number; crs: string | null; crsProblem?: string }[];
+  warnings: { code?: string; message: string }[];
+  errors: { code?: string; message: string }[];
+  layerId?: string;
+}
+
+async function upload(app: FastifyInstance, file: string, fields: Record<string, string> = {}): Promise<Job> {
+  const body = multipart(path.basename(file), readFileSync(file), fields);
+  const res = await app.inject({ method: 'POST', url: '/api/uploads', payload: body.payload, headers: { ...body.headers, ...(await editorHeaders(app)) } });
+  expect(res.statusCode, res.body).toBe(202);
+  await app.uploads.idle();
+  return (await app.inject({ url: `/api/uploads/${res.json().id}`, headers: await editorHeaders(app) })).json();
+}
+
+async function publish(app: FastifyInstance, job: Job, body: object): Promise<Job> {
+  const res = await app.inject({ method: 'POST', url: `/api/uploads/${job.id}/publish`, headers: await editorHeaders(app), payload: body });
+  expect(res.statusCode, res.body).toBe(202);
+  await app.uploads.idle();
+  return (await app.inject({ url: `/api/uploads/${job.id}`, headers: await editorHeaders(app) })).json();
+}
+
+const expectedCount = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { features: unknown[] }).features.length;
+
+describeEachDatabase(
+  'uploads of real files with quirks',
+  (ctx) => {
+    it('reads a shapefile sent without its .shx, or with neither .shx nor .dbf, and says the index was rebuilt', async () => {
+      const { app } = ctx();
+      for (const [zip, expected] of [['singleton_without_shx.zip', 'singleton.json'], ['pointm_shp_only.zip', 'pointm.json']]) {
+        const job = await upload(app, path.join(external, 'mbostock-shapefile', zip));
+        expect(job.status, `${zip}: ${JSON.stringify(job.errors)}`).toBe('ready');
+        expect(job.layers[0].featureCount, zip).toBe(expectedCount(path.join(external, 'mbostock-shapefile', expected)));
+        expect(job.warnings.map((w) => w.code), zip).toContain('file.shxRestored');
+      }
+    });
+
+    it('reads a KML folder whose name has spaces around it, leaving out the placemarks with empty tracks', async () => {
+      const { app } = ctx();
+      const job = await upload(app, path.join(external, 'mapbox-togeojson/addresses.kml'));
+      expect(job.status, JSON.stringify(job.errors)).toBe('ready');
+      // 15 placemarks (addresses.kml.geojson), 8 of them with an empty point and an empty track.
+      expect(expectedCount(path.join(external, 'mapbox-togeojson/addresses.kml.geojson'))).toBe(15);
+      expect(job.layers.map((l) => [l.name, l.featureCount])).toEqual([['Location history from 2015-08-01 to 2015-08-08', 7]]);
+      expect(job.warnings.find((w) => w.code === 'geometry.missing')?.message).toMatch(/^8 of 15 features/);
+    });
+
+    it('names the layers of a KML document without a name after the file', async () => {
+      const { app } = ctx();
+      const job = await upload(app, path.join(external, 'mapbox-togeojson/gxmultitrack.kml'));
+      expect(job.status, JSON.stringify(job.errors)).toBe('ready');
+      expect(job.layers.map((l) => l.name).sort()).toEqual(['gxmultitrack_lines', 'gxmultitrack_points']);
+    });
+
+    it('publishes a collection of a point and a line with the lines, and says the point is left out', async () => {
+      const { app } = ctx();
+      for (const file of ['mapbox-togeojson/multigeometry_discrete.kml', 'mapbox-geojsonhint/good/good-geometrycollection.geojson']) {
+        const job = await upload(app, path.join(external, file));
+        expect(job.status, `${file}: ${JSON.stringify(job.errors)}`).toBe('ready');
+        expect(job.layers[0], file).toMatchObject({ geometryType: 'MultiLineString', featureCount: 1 });
+        expect(job.warnings.map((w) => w.code), file).toContain('geometry.collections');
+        const done = await publish(app, job, { title: { lv: `Kolekcija ${path.basename(file)}` }, crs: 'EPSG:4326' });
+        expect(done.status, `${file}: ${JSON.stringify(done.errors)}`).toBe('done');
+        const items = (await app.inject({ url: `/ogc/collections/${done.layerId}/items` })).json();
+        expect(items.features.map((f: { geometry: { type: string } }) => f.geometry.type), file).toEqual(['MultiLineString']);
+      }
+    });
+
+    it('asks for the CRS of GeoPackage layers whose SRS is "undefined" (srs_id 0) instead of guessing', async () => {
+      const { app } = ctx();
+      const job = await upload(app, path.join(external, 'ngageoint-geopackage-js/gdal_sample.gpkg'));
+      expect(job.status, JSON.stringify(job.errors)).toBe('ready');
+      expect(job.layers.find((l) => l.name === 'point2d')).toMatchObject({ crs: null, crsProblem: expect.stringMatching(/no CRS/) });
+      expect(job.layers.find((l) => l.name === 'linestring2d')).toMatchObject({ crs: 'EPSG:4326' });
+      expect(job.warnings.some((w) => w.code === 'crs.unusual' && /Undefined/.test(w.message))).toBe(false);
+    });
+
+    it('explains a publish that PROJ cannot transform, naming the layer and the CRS, and what to do', async () => {
+      const { app } = ctx();
+      // Latitude −142: no CRS puts that in Latvia, and WGS-84 cannot transform it.
+      const job = await upload(app, path.join(external, 'mapbox-geojsonhint/good/issue82.geojson'));
+      expect(job.status, JSON.stringify(job.errors)).toBe('ready');
+      const failed = await publish(app, job, { title: { lv: 'Neiespējamas koordinātas' }, crs: 'EPSG:4326' });
+      expect(failed.status).toBe('failed');
+      expect(failed.errors[0]).toMatchObject({ code: 'publish.transformFailed', message: expect.stringMatching(/cannot be transformed from EPSG:4326 .* Check the CRS chosen/) });
+    });
+  },
+  { env: { AUTH_RATE_LIMIT: '1000' } },
+);
