@@ -51,6 +51,8 @@ export interface UploadConfig {
   maxZipEntries: number;
   /** Where uploaded files wait until they are published (`UPLOAD_DIR`, default data/uploads). */
   dir: string;
+  /** How long an upload's file and staged features wait to be published (`UPLOAD_KEEP_HOURS`, default 72). */
+  keepHours: number;
 }
 
 /** Settings of the WMS basemap proxy. */
@@ -109,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxUnzippedBytes: positiveNumber(env, 'UPLOAD_MAX_UNZIPPED_MB', 2048) * 1024 * 1024,
       maxZipEntries: positiveNumber(env, 'UPLOAD_MAX_ZIP_ENTRIES', 10000),
       dir: path.resolve(rootDir, env.UPLOAD_DIR ?? 'data/uploads'),
+      keepHours: positiveNumber(env, 'UPLOAD_KEEP_HOURS', 72),
     },
   };
 }

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fromLks92 } from '../../client/src/lib/map/coordinates.js';
+import { rootDir } from '../../server/src/config.js';
 import { describeWhen, hasChromium } from '../helpers/requirements.js';
 import { describeEachDatabase, type TestApp } from '../helpers/testApp.js';
 import { addUser, municipalityId } from '../helpers/users.js';
@@ -261,6 +263,27 @@ describeWhen(hasChromium(), 'e2e: Data page and sign-in in Chromium', 'no /usr/b
         await expect.poll(() => page.getByRole('alert').allTextContents()).toContain('Izvēlieties koordinātu sistēmu.');
         await page.getByTestId('preview-crs').selectOption('EPSG:3059');
         await screenshot(page, `data-crs-choice-${ctx().kind}`);
+      });
+
+      it('publishes both shapefiles of one zip from the one upload, one after the other', async () => {
+        await page.getByTestId('upload-another').click();
+        await pickFile(page, 'latvija_1257.zip', readFileSync(path.join(rootDir, 'tests/fixtures/uploads/latvija_1257.zip')));
+        await page.getByTestId('upload-preview').waitFor({ timeout: 20_000 });
+        const suffix = Math.random().toString(36).slice(2, 7);
+        await page.getByTestId('title-lv').fill(`Pirmais slānis ${suffix}`);
+        await page.getByTestId('publish').click();
+        await page.getByTestId('publish-done').waitFor({ timeout: 30_000 });
+        await page.getByTestId('publish-another').click();
+        // The published layer is marked and cannot be chosen again; the next one is chosen.
+        await expect.poll(() => page.getByTestId('layer-published').count()).toBe(1);
+        expect(await page.locator('input[name="upload-layer"]:checked').isDisabled()).toBe(false);
+        await page.getByTestId('title-lv').fill(`Otrais slānis ${suffix}`);
+        await screenshot(page, `data-next-layer-${ctx().kind}`);
+        await page.getByTestId('publish').click();
+        await page.getByTestId('publish-done').waitFor({ timeout: 30_000 });
+        expect(await page.getByTestId('publish-another').count()).toBe(0);
+        const titles = (await page.evaluate(() => fetch('/api/datasets').then((r) => r.json()))).datasets.map((d: { title: { lv: string } }) => d.title.lv);
+        expect(titles).toEqual(expect.arrayContaining([`Pirmais slānis ${suffix}`, `Otrais slānis ${suffix}`]));
       });
 
       it('deletes a dataset after confirmation, and it leaves the catalog', async () => {

@@ -331,6 +331,8 @@ export interface UploadLayer {
   encoding: string | null;
   /** The file layer this one was split from by geometry type (its problems name that layer). */
   stagedLayer?: string;
+  /** The layer id it was published as (the upload's other layers can still be published). */
+  publishedAs?: string;
 }
 
 export interface Upload {

@@ -92,8 +92,11 @@ export const problemMessages = {
   'job.publishFailed': 'Publishing failed and nothing was changed: {detail}',
   'job.interruptedPublishing': 'The server stopped while this upload was being published; nothing of it was published. Retry it.',
   'job.interruptedAnalysis': 'The server stopped before this upload was analysed. Retry it.',
+  'job.expired': 'This upload waited more than {hours} hours without being published; its data was removed from the server. Upload the file again.',
   // Publishing and sending (HTTP errors, with the code in `details`)
   'publish.noSuchLayer': 'The upload has no layer "{layer}"; its layers are {layers}.',
+  'publish.notReady': 'This upload is {status}; only an analysed upload, or one with layers still to publish, can be published.',
+  'publish.alreadyPublished': '{layer} of this upload is already published as {layerId}; publish another of its layers, or upload the file again to replace that layer.',
   'publish.whichLayer': 'The upload holds {count} layers ({layers}); say which one to publish with "layer".',
   'publish.noGeometry': '{layer} has no features with a geometry; there is nothing to put on the map.',
   'publish.crsUnknown': 'The CRS of {layer} is unknown; choose one, e.g. EPSG:3059 (LKS-92 / Latvia TM).',

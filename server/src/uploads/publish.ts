@@ -58,6 +58,7 @@ export function chooseLayer(job: UploadJob, name?: string): UploadLayer {
  */
 export function checkPublishRequest(job: UploadJob, req: PublishRequest): { layer: UploadLayer; srid: number; fields: UploadField[] } {
   const layer = chooseLayer(job, req.layer);
+  if (layer.publishedAs) throw problemError(409, 'publish.alreadyPublished', { layer: layer.name, layerId: layer.publishedAs });
   if (!layer.geometryType) throw problemError(400, 'publish.noGeometry', { layer: layer.name });
   const chosen = parseEpsg(req.crs);
   if (req.crs && !chosen) throw problemError(400, 'crs.notCode', { crs: req.crs });
@@ -180,8 +181,17 @@ export async function publishLayer(
   const { rows: clash } = await client.query('SELECT 1 FROM pg_class WHERE relname = $1', [table]);
   if (clash.length) throw new Error(`table ${table} already exists`);
 
+  // Layers of the upload still to be published, and those of them that share this one's staged
+  // features (the other geometry types of a file layer with mixed types): those stay staged.
+  const remaining = job.layers.filter((l) => l.name !== layer.name && !l.publishedAs);
+  const stagedName = layer.stagedLayer ?? layer.name;
+  const sharing = remaining.filter((l) => (l.stagedLayer ?? l.name) === stagedName);
   const featureCount = layer.stagingTable
-    ? await timed('publish: staging table in place', () => publishInPlace(client, layer.stagingTable!, table, type, srid, needsRepair(layer, srid), !!layer.uniform, fields, municipalityId))
+    ? await timed('publish: staging table in place', async () => {
+        // A shared staging table is left for the others: this layer's family is copied out of it.
+        const source = sharing.length ? await copyFamily(client, layer.stagingTable!, `${table}_src`, familyOf(type)) : layer.stagingTable!;
+        return publishInPlace(client, source, table, type, srid, needsRepair(layer, srid), !!layer.uniform || sharing.length > 0, fields, municipalityId);
+      })
     : await timed('publish: insert … select', () => publishStagedRows(client, job, layer, table, type, srid, fields, municipalityId));
   if (!featureCount) throw problemError(400, 'publish.nothingUsable', { layer: layer.name });
   await timed('publish: GiST index', () => client.query(`CREATE INDEX ${quote(`${table}_geom_gix`)} ON ${quote(table)} USING gist (geom)`));
@@ -211,8 +221,12 @@ export async function publishLayer(
     [layerId, version, table, job.id, job.fileName, featureCount, type, JSON.stringify(layerFields), `EPSG:${srid}`],
   );
   await timed('publish: drop other staging', async () => {
-    await client.query('DELETE FROM upload_feature WHERE job_id = $1', [job.id]);
-    await dropStaging(client, job.id);
+    if (!remaining.length) {
+      await client.query('DELETE FROM upload_feature WHERE job_id = $1', [job.id]);
+      await dropStaging(client, job.id);
+    } else if (!sharing.length) {
+      await client.query('DELETE FROM upload_feature WHERE job_id = $1 AND source_layer = $2', [job.id, stagedName]);
+    }
   });
   await hooks.beforeCommit?.(layerId);
   return { layerId, featureCount, version };
@@ -248,6 +262,20 @@ async function publishStagedRows(
     [job.id, layer.stagedLayer ?? layer.name, municipalityId, ...fields.map((f) => f.sourceName)],
   );
   return inserted.rowCount ?? 0;
+}
+
+/**
+ * Copies the features of one geometry family out of a staging table another layer still needs,
+ * into a new table of the same columns, keys and defaults, for `publishInPlace` to consume.
+ * @returns the copy's name
+ */
+async function copyFamily(client: pg.PoolClient, staging: string, copy: string, family: number): Promise<string> {
+  await client.query(`CREATE UNLOGGED TABLE ${quote(copy)} (LIKE ${quote(staging)} INCLUDING ALL)`);
+  await client.query(
+    `INSERT INTO ${quote(copy)} SELECT * FROM ${quote(staging)}
+      WHERE _upload_geom IS NOT NULL AND NOT ST_IsEmpty(_upload_geom) AND upload_geometry_family(_upload_geom) = ${Number(family)}`,
+  );
+  return copy;
 }
 
 /** PostgreSQL types ogr2ogr gives each OGR field type in a staging table (PRECISION=NO). */

@@ -10,9 +10,9 @@ import { datasets } from './datasets.js';
 import { vectorBackend, type VectorBackend } from './gdal/index.js';
 import { jobRepository } from './jobRepository.js';
 import { dropStaging, stagingTables } from './load/directStage.js';
-import { checkPublishRequest, publishLayer, type PublishHooks } from './publish.js';
+import { checkPublishRequest, chooseLayer, publishLayer, type PublishHooks } from './publish.js';
 import { insertAuditEntry } from '../audit/repository.js';
-import { problem, UploadRefusal, userProblem } from './problems.js';
+import { problem, problemError, UploadRefusal, userProblem } from './problems.js';
 import { timed } from './profile.js';
 import type { Problem, PublishRequest, UploadJob, UploadOptions, UploadOwner } from './types.js';
 
@@ -97,9 +97,9 @@ export class UploadService {
   /** Starts publishing an analysed upload; request mistakes are thrown at once as 400. */
   async publish(id: string, req: PublishRequest, actor: Actor): Promise<void> {
     const job = await this.mustGet(id);
-    if (job.status !== 'ready') {
-      throw new UserError(409, `Upload ${id} is ${job.status}; only an upload that is ready (analysed) can be published.`);
-    }
+    // A published upload with layers left (a GeoPackage of several) publishes them one by one.
+    const layersLeft = job.status === 'done' && job.layers.some((l) => !l.publishedAs) && (await this.hasStaged(id));
+    if (job.status !== 'ready' && !layersLeft) throw problemError(409, 'publish.notReady', { status: job.status });
     checkPublishRequest(job, req);
     if (job.municipalityId === null) throw badRequest(`Upload ${id} was made before uploads belonged to a municipality; upload the file again.`);
     if (req.replaceLayerId && !(await datasets.list(this.pool, job.municipalityId, req.replaceLayerId)).length) {
@@ -113,9 +113,7 @@ export class UploadService {
   async retry(id: string): Promise<UploadJob> {
     const job = await this.mustGet(id);
     if (job.status !== 'failed') throw new UserError(409, `Upload ${id} is ${job.status}; only a failed upload can be retried.`);
-    const { rows } = await this.pool.query('SELECT 1 FROM upload_feature WHERE job_id = $1 LIMIT 1', [id]);
-    const staged = rows.length > 0 || (await stagingTables(this.pool, id)).length > 0;
-    if (staged && job.layers.length) {
+    if (job.layers.length && (await this.hasStaged(id))) {
       await jobRepository.update(this.pool, id, { status: 'ready', errors: job.errors.filter((e) => e.layer), publish: null });
     } else if (job.filePath) {
       await jobRepository.update(this.pool, id, { status: 'queued', progress: 0, errors: [], warnings: [] });
@@ -124,6 +122,39 @@ export class UploadService {
       throw badRequest(`The file of upload ${id} is no longer on the server; upload it again.`);
     }
     return (await this.get(id))!;
+  }
+
+  /** Whether the job still has staged features (rows or staging tables) to publish from. */
+  private async hasStaged(id: string): Promise<boolean> {
+    const { rows } = await this.pool.query('SELECT 1 FROM upload_feature WHERE job_id = $1 LIMIT 1', [id]);
+    return rows.length > 0 || (await stagingTables(this.pool, id)).length > 0;
+  }
+
+  /**
+   * Discards what uploads left waiting longer than `keepHours`: the file and the staged features
+   * of uploads never published (marked failed, saying so) and of the layers a published upload
+   * still had. Published layers are not touched. Runs at start and every hour.
+   * @returns how many uploads were cleared
+   */
+  async expireStale(): Promise<number> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id FROM upload_job WHERE status IN ('ready', 'done', 'failed') AND updated_at < now() - make_interval(hours => $1)
+          AND (file_path IS NOT NULL OR EXISTS (SELECT 1 FROM upload_feature f WHERE f.job_id = upload_job.id) OR EXISTS (
+               SELECT 1 FROM pg_class WHERE relkind = 'r' AND starts_with(relname, 'upload_stage_' || replace(upload_job.id::text, '-', '') || '_')))`,
+      [this.config.keepHours],
+    );
+    for (const { id } of rows) {
+      const job = await this.get(id);
+      if (!job) continue;
+      await this.pool.query('DELETE FROM upload_feature WHERE job_id = $1', [id]);
+      await dropStaging(this.pool, id);
+      await this.removeFile(job.filePath);
+      await jobRepository.update(this.pool, id, {
+        filePath: null,
+        ...(job.status === 'ready' ? { status: 'failed' as const, errors: [problem('job.expired', { hours: this.config.keepHours }), ...job.errors] } : {}),
+      });
+    }
+    return rows.length;
   }
 
   /** Deletes an uploaded dataset of the municipality with all its versions, and logs who did it. */
@@ -201,9 +232,12 @@ export class UploadService {
   private async runPublish(id: string, actor: Actor): Promise<void> {
     const job = await this.get(id);
     if (!job || job.status !== 'importing' || !job.publish) return;
+    let layers = job.layers;
     try {
       const result = await timed('publish (all, with commit)', () => inTransaction(this.pool, async (client) => {
         const published = await publishLayer(client, job, job.publish!, this.hooks);
+        const name = chooseLayer(job, job.publish!.layer).name;
+        layers = job.layers.map((l) => (l.name === name ? { ...l, publishedAs: published.layerId } : l));
         await insertAuditEntry(client, {
           ...actor,
           municipalityId: job.municipalityId,
@@ -211,11 +245,13 @@ export class UploadService {
           layerId: published.layerId,
           details: { after: { version: published.version, fileName: job.fileName, featureCount: published.featureCount, upload: id } },
         });
-        await jobRepository.update(client, id, { status: 'done', progress: 1, layerId: published.layerId, filePath: null });
+        // The file stays while layers are left to publish (a retry may need to analyse it again).
+        const left = layers.some((l) => !l.publishedAs);
+        await jobRepository.update(client, id, { status: 'done', progress: 1, layerId: published.layerId, layers, filePath: left ? job.filePath : null });
         return published;
       }));
       this.onPublished();
-      await this.removeFile(job.filePath);
+      if (!layers.some((l) => !l.publishedAs)) await this.removeFile(job.filePath);
       this.log.info({ upload: id, ...result }, 'upload published');
     } catch (err) {
       const failure = err instanceof UserError ? userProblem(err) : publishFailure(job, err as Error);

@@ -58,6 +58,8 @@ export interface UploadLayer {
   allValid?: boolean;
   /** True when every staged feature has a geometry, all of the layer's one family: publishing need not remove any. */
   uniform?: boolean;
+  /** The layer this one was published as; the upload's other layers can still be published. */
+  publishedAs?: string;
 }
 
 export interface UploadOptions {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { rootDir } from '../../../server/src/config.js';
+import { stagingTables } from '../../../server/src/uploads/load/directStage.js';
 import { multipart } from '../../helpers/multipart.js';
 import { describeEachDatabase } from '../../helpers/testApp.js';
 import { editorHeaders } from '../../helpers/users.js';
@@ -12,7 +13,7 @@ const file = path.join(rootDir, 'tests/fixtures/uploads/mixed/jaukti_objekti.geo
 interface Job {
   id: string;
   status: string;
-  layers: { name: string; geometryType: string | null; featureCount: number }[];
+  layers: { name: string; geometryType: string | null; featureCount: number; publishedAs?: string }[];
   warnings: { message: string; layer?: string }[];
   errors: { message: string }[];
   layerId?: string;
@@ -42,24 +43,26 @@ describeEachDatabase(
       expect(warning?.message).toMatch(/\(2 LINESTRING, 1 MULTIPOINT, 2 POINT, 1 POLYGON\)/);
       expect(warning?.message).toMatch(/jaukti_objekti_points \(3\), jaukti_objekti_lines \(2\), jaukti_objekti_polygons \(1\)/);
 
+      // All three from the one upload: each publish leaves the other geometry types staged.
       const published: Record<string, string[]> = {};
-      for (const [layer, title] of [['jaukti_objekti_lines', 'Līnijas'], ['jaukti_objekti_points', 'Punkti']]) {
+      for (const [layer, title] of [['jaukti_objekti_lines', 'Līnijas'], ['jaukti_objekti_points', 'Punkti'], ['jaukti_objekti_polygons', 'Laukumi']]) {
         const pub = await app.inject({ method: 'POST', url: `/api/uploads/${analysed.id}/publish`, headers: await editorHeaders(app), payload: { layer, title: { lv: title } } });
         expect(pub.statusCode, pub.body).toBe(202);
         await app.uploads.idle();
         const done = await job(app, analysed.id);
         expect(done.status, JSON.stringify(done.errors)).toBe('done');
+        expect(done.layers.find((l) => l.name === layer)?.publishedAs).toBe(done.layerId);
         const items = (await app.inject({ url: `/ogc/collections/${done.layerId}/items?limit=100` })).json();
         published[layer] = items.features.map((f: { geometry: { type: string }; properties: { nosaukums: string } }) => `${f.geometry.type} ${f.properties.nosaukums}`).sort();
-        if (layer === 'jaukti_objekti_lines') {
-          // Publishing one layer ends the upload; upload again for the next.
-          const again = await app.inject({ method: 'POST', url: '/api/uploads', payload: body.payload, headers: { ...body.headers, ...(await editorHeaders(app)) } });
-          await app.uploads.idle();
-          analysed.id = again.json().id;
-        }
       }
       expect(published.jaukti_objekti_lines).toEqual(['MultiLineString Grāvis', 'MultiLineString Ūdensvads']);
       expect(published.jaukti_objekti_points).toEqual(['MultiPoint Aka pie skolas', 'MultiPoint Hidrants Ķekavas ielā', 'MultiPoint Soliņi']);
+      expect(published.jaukti_objekti_polygons).toHaveLength(1);
+      // Once every layer is published nothing of the upload stays staged, and none publishes twice.
+      expect(await stagingTables(app.pg.pool, analysed.id)).toEqual([]);
+      expect((await app.pg.pool.query('SELECT count(*)::int AS n FROM upload_feature WHERE job_id = $1', [analysed.id])).rows[0].n).toBe(0);
+      const twice = await app.inject({ method: 'POST', url: `/api/uploads/${analysed.id}/publish`, headers: await editorHeaders(app), payload: { layer: 'jaukti_objekti_points', title: { lv: 'Vēlreiz' } } });
+      expect(twice.statusCode).toBe(409);
     });
   },
   { env: { AUTH_RATE_LIMIT: '1000' } },

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
@@ -327,6 +327,41 @@ describeEachDatabase(
       const traversal = await upload(app, path.join(fixtures, 'uploads/path_traversal.zip'));
       expect(traversal.status).toBe('failed');
       expect(traversal.errors[0].message).toMatch(/points outside the archive/);
+    });
+
+    it('publishes each layer of a multi-layer upload from the one upload, and refuses one published twice', async () => {
+      const { app } = ctx();
+      const job = await upload(app, path.join(fixtures, 'uploads/latvija_1257.zip'));
+      expect(job.status, JSON.stringify(job.errors)).toBe('ready');
+      const names = job.layers.map((l) => l.name);
+      expect(names.length).toBeGreaterThan(1);
+      const published: string[] = [];
+      for (const [i, layer] of names.entries()) {
+        const done = await publish(app, job.id, { layer, title: { lv: `Vairāki slāņi ${i + 1}` } });
+        expect(done.status, JSON.stringify(done.errors)).toBe('done');
+        published.push(done.layerId!);
+        // The file stays on the server while layers are left to publish.
+        expect(!!(await app.uploads.get(job.id))!.filePath, layer).toBe(i < names.length - 1);
+      }
+      expect(new Set(published).size).toBe(names.length);
+      const twice = await app.inject({ headers: await asEditor(app), method: 'POST', url: `/api/uploads/${job.id}/publish`, payload: { layer: names[0], title: { lv: 'Vēlreiz' } } });
+      expect(twice.statusCode).toBe(409);
+      expect(twice.json().details.code).toBe('publish.notReady');
+      expect(await traces(app, { id: job.id })).toEqual(noTraces);
+    });
+
+    it('clears the file and staged features of an upload left unpublished past UPLOAD_KEEP_HOURS, saying so', async () => {
+      const { app } = ctx();
+      const job = await upload(app, path.join(fixtures, 'uploads/punkti_lks92.geojson'));
+      expect(job.status).toBe('ready');
+      const filePath = (await app.uploads.get(job.id))!.filePath!;
+      await app.pg.pool.query(`UPDATE upload_job SET updated_at = now() - interval '100 hours' WHERE id = $1`, [job.id]);
+      expect(await app.uploads.expireStale()).toBeGreaterThanOrEqual(1);
+      const expired = (await app.inject({ headers: await asEditor(app), url: `/api/uploads/${job.id}` })).json();
+      expect(expired.status).toBe('failed');
+      expect(expired.errors[0].code).toBe('job.expired');
+      expect(await traces(app, { id: job.id })).toEqual(noTraces);
+      expect(existsSync(filePath)).toBe(false);
     });
 
     it('marks a job a restart interrupted as failed, with a message', async () => {

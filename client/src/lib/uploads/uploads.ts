@@ -56,6 +56,9 @@ export function requestErrorText(locale: Locale, err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** The layers of a published upload still to publish (with a geometry), e.g. the rest of a GeoPackage. */
+export const layersLeft = (upload: Upload) => (upload.status === 'done' ? upload.layers.filter((l) => !l.publishedAs && l.geometryType) : []);
+
 /** How long to wait before the next poll: quick at first, then every 1.5 s. */
 export const pollDelay = (attempt: number) => Math.min(250 * 2 ** attempt, 1500);
 

@@ -39,6 +39,7 @@ export const UploadLayer = Type.Object({
   encoding: Type.Union([Type.String(), Type.Null()], { description: 'Text encoding of the attributes (shapefiles: from .cpg or detected, e.g. Windows-1257).' }),
   crsProblem: Type.Optional(Type.String({ description: 'Set when the CRS is missing or puts the data outside Latvia; publishing then needs `crs`.' })),
   extent: Type.Optional(Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: 'minx, miny, maxx, maxy in the layer CRS.' })),
+  publishedAs: Type.Optional(Type.String({ description: 'The layer id it was published as. The other layers of the upload stay publishable (POST …/publish with `layer`) until UPLOAD_KEEP_HOURS have passed.' })),
   stagedLayer: Type.Optional(Type.String({ description: 'Set when the file layer mixes geometry types and this is one of them: the file layer’s name, which its warnings and errors give as `layer`.' })),
 });
 
