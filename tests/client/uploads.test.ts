@@ -4,6 +4,7 @@ import { catalogs } from '../../client/src/lib/i18n/messages.js';
 import { problemMessages } from '../../server/src/uploads/problemMessages.js';
 import {
   crsChoices,
+  defaultKeep,
   formatBytes,
   isAcceptedFile,
   isWorking,
@@ -106,6 +107,12 @@ describe('upload helpers', () => {
     for (const code of Object.keys(problemMessages)) {
       for (const locale of ['lv', 'uk'] as const) expect(catalogs[locale], `${locale} ${code}`).toHaveProperty([`upload.problem.${code}`]);
     }
+  });
+
+  it('leaves unticked at first only the columns GDAL adds to every KML layer', () => {
+    const kml = layer({ fields: [{ name: 'name', sourceName: 'Name', type: 'text' }, { name: 'begin', sourceName: 'begin', type: 'datetime', suggestDrop: true }] });
+    expect(defaultKeep(kml)).toEqual(['name']);
+    expect(defaultKeep(layer())).toEqual(['nosaukums', 'ipasnieks']);
   });
 
   it('writes sizes as people read them', () => {

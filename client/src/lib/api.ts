@@ -316,6 +316,8 @@ export interface UploadField {
   /** The field name in the file. */
   sourceName: string;
   type: FieldType;
+  /** A column the format's GDAL driver adds to every layer (KML's begin, end, …): unticked at first. */
+  suggestDrop?: boolean;
 }
 
 export interface UploadLayer {

@@ -280,6 +280,23 @@ function gdalDetail(err: GdalError, ...scratch: string[]): string {
   return text.replace(/\s*Set \w+ config option to \w+[^.]*\.?/g, '').trim();
 }
 
+/** Columns GDAL's LIBKML driver gives every KML layer, whether the file uses them or not (offered unticked when empty). */
+const libkmlColumns = new Set(['begin', 'end', 'altitudeMode', 'tessellate', 'extrude', 'visibility', 'drawOrder', 'icon', 'timestamp']);
+
+/** Which of the named columns of a staged layer hold no value in any feature. */
+async function emptyColumns(pool: pg.Pool, staged: StagedRows, names: string[]): Promise<Set<string>> {
+  if (!names.length) return new Set();
+  const quoted = (n: string) => `"${n.replace(/"/g, '""')}"`;
+  const { rows } =
+    'table' in staged
+      ? await pool.query<Record<string, number>>(`SELECT ${names.map((n, i) => `count(${quoted(n)})::int AS c${i}`).join(', ')} FROM ${quoted(staged.table)}`)
+      : await pool.query<Record<string, number>>(
+          `SELECT ${names.map((_, i) => `count(properties->>$${i + 3})::int AS c${i}`).join(', ')} FROM upload_feature WHERE job_id = $1 AND source_layer = $2`,
+          [staged.jobId, staged.layer, ...names],
+        );
+  return new Set(names.filter((_, i) => rows[0][`c${i}`] === 0));
+}
+
 /** Formats stored as zip archives that are one dataset, not an archive of datasets. */
 const zipFormats = new Set(['.xlsx', '.ods']);
 
@@ -378,7 +395,7 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
           for (let n = 2; seen.includes(name); n++) name = `${given}_${n}`;
           seen.push(name);
           if (options.layer && options.layer !== name && options.layer !== source.name) continue;
-          layers.push(...await stageLayer(ctx, jobId, { ...dataset, scratch: [work, filePath] }, source, name, openOptions, encoding.label, options, warnings, crsProblems, xField && yField ? { x: xField.name, y: yField.name } : undefined, early));
+          layers.push(...await stageLayer(ctx, jobId, { ...dataset, scratch: [work, filePath], driver: info.driver }, source, name, openOptions, encoding.label, options, warnings, crsProblems, xField && yField ? { x: xField.name, y: yField.name } : undefined, early));
           done++;
           await ctx.progress(0.1 + (0.85 * done) / Math.max(datasets.length, done + 1));
         }
@@ -401,8 +418,8 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
 async function stageLayer(
   ctx: AnalysisContext,
   jobId: string,
-  /** The dataset, and the folders whose paths GDAL's messages should not show. */
-  dataset: { path: string; rel: string; scratch: string[] },
+  /** The dataset, the folders whose paths GDAL's messages should not show, and GDAL's driver for it. */
+  dataset: { path: string; rel: string; scratch: string[]; driver: string },
   source: SourceLayerInfo,
   name: string,
   openOptions: string[],
@@ -491,9 +508,16 @@ async function stageLayer(
   if (binary.length) warnings.push(problem('fields.binaryDropped', { layer: name, fields: binary.map((f) => f.name).join(', ') }, { layer: name }));
   const kept = source.fields.filter((f) => !/Binary/.test(f.type));
   const columns = sanitizeFieldNames(kept.map((f) => f.name));
-  const fields: UploadField[] = kept.map((f, i) => ({ name: columns[i], sourceName: f.name, type: ogrFieldType(f.type), ogrType: f.type }));
+  const unused = dataset.driver === 'LIBKML' ? await emptyColumns(ctx.pool, staged, kept.map((f) => f.name).filter((n) => libkmlColumns.has(n))) : new Set<string>();
+  const fields: UploadField[] = kept.map((f, i) => ({
+    name: columns[i],
+    sourceName: f.name,
+    type: ogrFieldType(f.type),
+    ogrType: f.type,
+    ...(unused.has(f.name) ? { suggestDrop: true as const } : {}),
+  }));
   // Lower-casing alone (Name → name) is not worth a warning; the preview shows every source name.
-  const renamed = fields.filter((f) => f.name !== f.sourceName.toLowerCase());
+  const renamed = fields.filter((f) => f.name !== f.sourceName.toLowerCase() && !f.suggestDrop);
   if (renamed.length) {
     warnings.push(problem('fields.renamed', { renames: renamed.map((f) => `${f.sourceName} → ${f.name}`).join(', ') }, { layer: name }));
   }

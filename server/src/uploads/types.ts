@@ -23,6 +23,8 @@ export interface UploadField {
   type: FieldType;
   /** OGR's type name, for the column type. */
   ogrType: string;
+  /** A column GDAL's driver adds to every layer (KML's begin, end, altitudeMode, …), not the file's own data. */
+  suggestDrop?: true;
 }
 
 /** One layer found in the upload, as the preview shows it. */

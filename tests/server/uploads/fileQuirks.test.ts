@@ -56,6 +56,10 @@ describeEachDatabase(
       expect(expectedCount(path.join(external, 'mapbox-togeojson/addresses.kml.geojson'))).toBe(15);
       expect(job.layers.map((l) => [l.name, l.featureCount])).toEqual([['Location history from 2015-08-01 to 2015-08-08', 7]]);
       expect(job.warnings.find((w) => w.code === 'geometry.missing')?.message).toMatch(/^8 of 15 features/);
+      // The file's own data is kept (its TimeSpans too); the columns LIBKML adds to every layer are offered unticked when empty.
+      const fields = (job.layers[0] as unknown as { fields: { sourceName: string; suggestDrop?: boolean }[] }).fields;
+      expect(fields.filter((f) => !f.suggestDrop).map((f) => f.sourceName)).toEqual(expect.arrayContaining(['Name', 'description', 'Category', 'Distance', 'begin', 'end']));
+      expect(fields.filter((f) => f.suggestDrop).map((f) => f.sourceName)).toEqual(expect.arrayContaining(['altitudeMode', 'drawOrder', 'icon']));
     });
 
     it('names the layers of a KML document without a name after the file', async () => {

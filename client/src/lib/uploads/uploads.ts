@@ -59,6 +59,9 @@ export function requestErrorText(locale: Locale, err: unknown): string {
 /** The layers of a published upload still to publish (with a geometry), e.g. the rest of a GeoPackage. */
 export const layersLeft = (upload: Upload) => (upload.status === 'done' ? upload.layers.filter((l) => !l.publishedAs && l.geometryType) : []);
 
+/** The fields ticked when a layer is first shown: all but the columns GDAL adds to every layer of the format. */
+export const defaultKeep = (layer: UploadLayer) => layer.fields.filter((f) => !f.suggestDrop).map((f) => f.name);
+
 /** How long to wait before the next poll: quick at first, then every 1.5 s. */
 export const pollDelay = (attempt: number) => Math.min(250 * 2 ** attempt, 1500);
 

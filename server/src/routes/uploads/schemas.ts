@@ -25,6 +25,7 @@ export const UploadField = Type.Object({
   name: Type.String({ description: 'Column name the published layer will have (ASCII, lower case, ≤ 63 bytes, no reserved words).' }),
   sourceName: Type.String({ description: 'The field name in the file; kept as the field title (lv/en).' }),
   type: Type.Union([Type.Literal('text'), Type.Literal('integer'), Type.Literal('number'), Type.Literal('boolean'), Type.Literal('date'), Type.Literal('datetime')]),
+  suggestDrop: Type.Optional(Type.Boolean({ description: 'A column GDAL adds to every layer of the format (KML: begin, end, altitudeMode, …) rather than the file’s own data; the Data page leaves it unticked.' })),
 });
 
 export const UploadLayer = Type.Object({
