@@ -220,6 +220,7 @@ describeEachDatabase(
       }
     });
 
+    // About sixty uploads one after another: slow on a loaded 2-core machine, hence its own timeout.
     it('imports every geojsonhint good/ file and refuses every bad/ one with a message naming the problem', async () => {
       const { app } = ctx();
       const good = path.join(external, 'mapbox-geojsonhint/good');
@@ -243,7 +244,7 @@ describeEachDatabase(
       expect(rhr.status).toBe('ready');
       expect(rhr.warnings[0].message).toMatch(/right-hand rule/);
       expect((await app.inject({ headers: await asEditor(app), url: '/api/uploads/' + 'not-a-uuid' })).statusCode).toBe(400);
-    });
+    }, 120_000);
 
     it('reads KML with ExtendedData', async () => {
       const { app } = ctx();
