@@ -80,7 +80,7 @@ async function main() {
     if (!rows[0].n) await app.pg.pool.query(`INSERT INTO municipality (code, name) VALUES ('bench', 'Bench novads')`);
     const municipalityId = (await app.municipalities.fallback())!.id;
     const operator = { userId: null, ip: null };
-    const files: { name: string; file: string }[] = [];
+    const files: { name: string; file: string; count: number }[] = [];
     const largeAt = process.argv.indexOf('--large');
     const large = largeAt > 0 ? Number(process.argv[largeAt + 1]) : 0;
     for (const [kind, count] of [['point', 100_000], ['polygon', 20_000]] as const) {
@@ -88,13 +88,13 @@ async function main() {
       await writeGeoJson(geojson, count, kind);
       execFileSync('ogr2ogr', ['-f', 'ESRI Shapefile', '-lco', 'ENCODING=UTF-8', path.join(work, `${kind}s.shp`), geojson]);
       execFileSync('zip', ['-q', '-j', path.join(work, `${kind}s.zip`), ...['shp', 'shx', 'dbf', 'prj', 'cpg'].map((e) => path.join(work, `${kind}s.${e}`))]);
-      files.push({ name: `${count / 1000}k ${kind}s GeoJSON`, file: geojson }, { name: `${count / 1000}k ${kind}s zipped Shapefile`, file: path.join(work, `${kind}s.zip`) });
+      files.push({ name: `${count / 1000}k ${kind}s GeoJSON`, file: geojson, count }, { name: `${count / 1000}k ${kind}s zipped Shapefile`, file: path.join(work, `${kind}s.zip`), count });
     }
     if (large > 0) {
       const file = path.join(work, 'large-points.geojson');
       await writeGeoJson(file, large, 'point');
       const { size } = await (await import('node:fs/promises')).stat(file);
-      files.push({ name: `${large / 1000}k points GeoJSON (${Math.round(size / 1024 / 1024)} MB)`, file });
+      files.push({ name: `${large / 1000}k points GeoJSON (${Math.round(size / 1024 / 1024)} MB)`, file, count: large });
     }
     const backend = await (await import('../../server/src/uploads/gdal/index.js')).vectorBackend();
     const { directTarget } = await import('../../server/src/uploads/load/directStage.js');
@@ -109,6 +109,10 @@ async function main() {
       await app.uploads.idle();
       const analysed = await app.uploads.get(id);
       if (analysed?.status !== 'ready') throw new Error(`${f.name}: ${JSON.stringify(analysed?.errors)}`);
+      // A fast import that loses features is no import: every one must be there.
+      if (analysed.layers[0].featureCount !== f.count) {
+        throw new Error(`${f.name}: ${analysed.layers[0].featureCount} features analysed, not ${f.count}: ${JSON.stringify(analysed.warnings).slice(0, 600)}`);
+      }
       await app.uploads.publish(id, { title: { lv: `bench ${f.name}` } }, operator);
       await app.uploads.idle();
       const job = (await app.uploads.get(id))!;
