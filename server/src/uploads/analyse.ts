@@ -335,7 +335,11 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
       let encoding: DatasetEncoding;
       if (dsExt === '.shp') {
         encoding = await timed('analyse: DBF encoding', () => shapefileEncoding(found.path, options.encoding));
-        if (!(await siblingFile(found.path, '.shx'))) warnings.push(problem('file.shxRestored', { file: found.rel }));
+        if (!(await siblingFile(found.path, '.shx'))) {
+          // GDAL writes the index once, before the listing and the staging read it side by side.
+          await ctx.backend.info(found.path).catch(() => undefined);
+          warnings.push(problem('file.shxRestored', { file: found.rel }));
+        }
       }
       else if (dsExt === '.csv') {
         const utf8 = await timed('analyse: CSV encoding', () => csvAsUtf8(found.path, work, options.encoding));

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { GdalError, postgresArgs, translateArgs, type DatasetInfo, type PgConnection, type SourceLayerInfo, type TranslateOptions, type VectorBackend } from './types.js';
 
@@ -15,12 +16,16 @@ function gdalMessage(stderr: string): string {
   return (errors.length ? errors : lines).join(' ').replace(/^(ERROR \d+|FAILURE):\s*/g, '') || 'GDAL could not read it';
 }
 
-/** A shapefile sent without its .shx index is read anyway: GDAL rebuilds the index from the .shp. */
-const gdalConfig = { SHAPE_RESTORE_SHX: 'YES' };
+/**
+ * A shapefile sent without its .shx index is read anyway: GDAL rebuilds the index from the .shp.
+ * Only then: with the option on, a GDAL process may rewrite an index another one is reading
+ * (features from some point on came out without geometry in about one upload of twenty).
+ */
+const restoreShx = (dataset: string) => /\.shp$/i.test(dataset) && !existsSync(dataset.replace(/\.shp$/i, '.shx')) && !existsSync(dataset.replace(/\.shp$/i, '.SHX'));
 
-async function gdal(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+async function gdal(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, dataset = ''): Promise<string> {
   try {
-    const { stdout } = await run(command, args, { env: { ...env, ...gdalConfig }, maxBuffer: 256 * 1024 * 1024, timeout: 30 * 60_000 });
+    const { stdout } = await run(command, args, { env: restoreShx(dataset) ? { ...env, SHAPE_RESTORE_SHX: 'YES' } : env, maxBuffer: 256 * 1024 * 1024, timeout: 30 * 60_000 });
     return stdout;
   } catch (err) {
     const e = err as { stderr?: string; message: string };
@@ -72,13 +77,13 @@ export async function nativeBackend(): Promise<VectorBackend> {
     version,
     async info(path, openOptions = []) {
       const oo = openOptions.flatMap((o) => ['-oo', o]);
-      const text = await gdal('ogrinfo', ['-ro', '-so', '-al', '-nomd', '-wkt_format', 'WKT2_2019', ...oo, path]);
+      const text = await gdal('ogrinfo', ['-ro', '-so', '-al', '-nomd', '-wkt_format', 'WKT2_2019', ...oo, path], process.env, path);
       return parseOgrinfoText(text);
     },
     async toGeoJson(path: string, layer: string, outPath: string, opts: TranslateOptions = {}) {
       const oo = (opts.openOptions ?? []).flatMap((o) => ['-oo', o]);
       // A layer without a name (an unnamed KML document) is the dataset's only one: name none.
-      await gdal('ogr2ogr', [...translateArgs(opts), ...oo, outPath, path, ...(layer ? [layer] : [])]);
+      await gdal('ogr2ogr', [...translateArgs(opts), ...oo, outPath, path, ...(layer ? [layer] : [])], process.env, path);
     },
     async toPostgres(path: string, layer: string, connection: PgConnection, table: string, opts: TranslateOptions = {}) {
       const oo = (opts.openOptions ?? []).flatMap((o) => ['-oo', o]);
@@ -86,7 +91,7 @@ export async function nativeBackend(): Promise<VectorBackend> {
       const pg = `PG:host=${value(connection.host)} port=${value(connection.port)} dbname=${value(connection.database)} user=${value(connection.user)}`;
       // The password goes by environment, never on the command line (visible in ps).
       const env = connection.password ? { ...process.env, PGPASSWORD: connection.password } : undefined;
-      await gdal('ogr2ogr', [...postgresArgs(table, opts), ...oo, pg, path, ...(layer ? [layer] : [])], env);
+      await gdal('ogr2ogr', [...postgresArgs(table, opts), ...oo, pg, path, ...(layer ? [layer] : [])], env, path);
     },
   };
 }
