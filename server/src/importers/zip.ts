@@ -73,7 +73,10 @@ async function walk(
   let total = 0;
   const tooBig = () => refuse('archive.tooLarge', { limitMb: Math.round(limits.maxTotalBytes / MB) });
   await new Promise<void>((resolve, reject) => {
+    let failed = false;
     const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
       zip.close();
       reject(err);
     };
@@ -125,12 +128,15 @@ async function walk(
           },
         });
         const inflater = deflated ? createInflateRaw({ chunkSize: 256 * 1024 }) : undefined;
-        // Listened to before anything flows: a damaged entry ends this entry, not the process.
+        // Listened to before anything flows, as `take` may start reading the entry only after an
+        // await: a damaged entry ends the walk, never the process with an error no one heard.
+        const failEntry = (e: unknown) => fail(e instanceof ImportError ? e : refuse('archive.entryUnreadable', { name: entry.fileName, detail: (e as Error).message }));
+        counter.on('error', failEntry);
         stream.on('error', (e) => counter.destroy(e));
         inflater?.on('error', (e) => counter.destroy(e));
         take(rel!, (inflater ? stream.pipe(inflater) : stream).pipe(counter))
-          .then(() => zip.readEntry())
-          .catch((e) => fail(e instanceof ImportError ? e : refuse('archive.entryUnreadable', { name: entry.fileName, detail: (e as Error).message })));
+          .then(() => !failed && zip.readEntry())
+          .catch(failEntry);
       });
     });
     zip.readEntry();
