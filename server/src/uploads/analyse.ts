@@ -262,12 +262,6 @@ async function stageGeoJson(
 }
 
 /**
- * Analyses an uploaded file: unpacks archives safely, finds the datasets in it, reads each vector
- * layer with GDAL into the staging table (in the file's own coordinates), and works out the
- * geometry type, CRS, fields, encoding and problems the preview shows. Throws UploadRefusal for
- * files that cannot be imported at all; the caller removes staged rows then.
- */
-/**
  * GDAL's words for a user: without the server's folders (an unzipped file is named by its path
  * in the archive) and without advice on GDAL settings they cannot change.
  */
@@ -300,6 +294,12 @@ async function emptyColumns(pool: pg.Pool, staged: StagedRows, names: string[]):
 /** Formats stored as zip archives that are one dataset, not an archive of datasets. */
 const zipFormats = new Set(['.xlsx', '.ods']);
 
+/**
+ * Analyses an uploaded file: unpacks archives safely, finds the datasets in it, reads each vector
+ * layer with GDAL into the staging table (in the file's own coordinates), and works out the
+ * geometry type, CRS, fields, encoding and problems the preview shows. Throws UploadRefusal for
+ * files that cannot be imported at all; the caller removes staged rows then.
+ */
 export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePath: string, fileName: string, options: UploadOptions): Promise<AnalysisResult> {
   const work = await mkdtemp(path.join(tmpdir(), 'gis-upload-'));
   try {
@@ -340,8 +340,7 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
           await ctx.backend.info(found.path).catch(() => undefined);
           warnings.push(problem('file.shxRestored', { file: found.rel }));
         }
-      }
-      else if (dsExt === '.csv') {
+      } else if (dsExt === '.csv') {
         const utf8 = await timed('analyse: CSV encoding', () => csvAsUtf8(found.path, work, options.encoding));
         dataset = { ...found, path: utf8.path };
         encoding = utf8.encoding;

@@ -9,7 +9,7 @@ import { analyseUpload } from './analyse.js';
 import { datasets } from './datasets.js';
 import { vectorBackend, type VectorBackend } from './gdal/index.js';
 import { jobRepository } from './jobRepository.js';
-import { dropStaging, stagingTables } from './load/directStage.js';
+import { dropStaging, hasStagingTableSql, stagingTables } from './load/directStage.js';
 import { checkPublishRequest, chooseLayer, publishLayer, type PublishHooks } from './publish.js';
 import { insertAuditEntry } from '../audit/repository.js';
 import { problem, problemError, UploadRefusal, userProblem } from './problems.js';
@@ -23,8 +23,9 @@ import type { Problem, PublishRequest, UploadJob, UploadOptions, UploadOwner } f
 function publishFailure(job: UploadJob, err: Error): Problem {
   const proj = err.message.match(/transform: (.+)$/m) ?? err.message.match(/(Point outside of projection domain.*|Invalid coordinate.*)$/m);
   if (!proj) return problem('job.publishFailed', { detail: err.message });
-  const layer = job.layers.find((l) => l.name === job.publish?.layer) ?? job.layers[0];
-  return problem('publish.transformFailed', { layer: layer?.name ?? job.fileName, crs: job.publish?.crs ?? layer?.crs ?? '?', detail: proj[1] });
+  // The request was checked before publishing began, so it names a layer of the job.
+  const layer = chooseLayer(job, job.publish?.layer);
+  return problem('publish.transformFailed', { layer: layer.name, crs: job.publish?.crs ?? layer.crs ?? '?', detail: proj[1] });
 }
 
 /** Who asks for a change, for the audit log: a user (null: the operator's CLI) and their address. */
@@ -139,8 +140,7 @@ export class UploadService {
   async expireStale(): Promise<number> {
     const { rows } = await this.pool.query<{ id: string }>(
       `SELECT id FROM upload_job WHERE status IN ('ready', 'done', 'failed') AND updated_at < now() - make_interval(hours => $1)
-          AND (file_path IS NOT NULL OR EXISTS (SELECT 1 FROM upload_feature f WHERE f.job_id = upload_job.id) OR EXISTS (
-               SELECT 1 FROM pg_class WHERE relkind = 'r' AND starts_with(relname, 'upload_stage_' || replace(upload_job.id::text, '-', '') || '_')))`,
+          AND (file_path IS NOT NULL OR EXISTS (SELECT 1 FROM upload_feature f WHERE f.job_id = upload_job.id) OR ${hasStagingTableSql('upload_job.id')})`,
       [this.config.keepHours],
     );
     for (const { id } of rows) {
@@ -232,12 +232,14 @@ export class UploadService {
   private async runPublish(id: string, actor: Actor): Promise<void> {
     const job = await this.get(id);
     if (!job || job.status !== 'importing' || !job.publish) return;
-    let layers = job.layers;
+    /** Whether layers of the upload are left to publish after this one. */
+    let left = false;
     try {
       const result = await timed('publish (all, with commit)', () => inTransaction(this.pool, async (client) => {
         const published = await publishLayer(client, job, job.publish!, this.hooks);
         const name = chooseLayer(job, job.publish!.layer).name;
-        layers = job.layers.map((l) => (l.name === name ? { ...l, publishedAs: published.layerId } : l));
+        const layers = job.layers.map((l) => (l.name === name ? { ...l, publishedAs: published.layerId } : l));
+        left = layers.some((l) => !l.publishedAs);
         await insertAuditEntry(client, {
           ...actor,
           municipalityId: job.municipalityId,
@@ -246,12 +248,11 @@ export class UploadService {
           details: { after: { version: published.version, fileName: job.fileName, featureCount: published.featureCount, upload: id } },
         });
         // The file stays while layers are left to publish (a retry may need to analyse it again).
-        const left = layers.some((l) => !l.publishedAs);
         await jobRepository.update(client, id, { status: 'done', progress: 1, layerId: published.layerId, layers, filePath: left ? job.filePath : null });
         return published;
       }));
       this.onPublished();
-      if (!layers.some((l) => !l.publishedAs)) await this.removeFile(job.filePath);
+      if (!left) await this.removeFile(job.filePath);
       this.log.info({ upload: id, ...result }, 'upload published');
     } catch (err) {
       const failure = err instanceof UserError ? userProblem(err) : publishFailure(job, err as Error);

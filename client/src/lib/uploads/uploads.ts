@@ -62,6 +62,13 @@ export const layersLeft = (upload: Upload) => (upload.status === 'done' ? upload
 /** The fields ticked when a layer is first shown: all but the columns GDAL adds to every layer of the format. */
 export const defaultKeep = (layer: UploadLayer) => layer.fields.filter((f) => !f.suggestDrop).map((f) => f.name);
 
+/** The choices that follow from the layer shown: its fields ticked by default, its CRS unless one must be chosen. */
+export const layerChoices = (layer: UploadLayer): Pick<PublishChoices, 'layer' | 'keep' | 'crs'> => ({
+  layer,
+  keep: defaultKeep(layer),
+  crs: needsCrs(layer) ? '' : (layer.crs ?? ''),
+});
+
 /** How long to wait before the next poll: quick at first, then every 1.5 s. */
 export const pollDelay = (attempt: number) => Math.min(250 * 2 ** attempt, 1500);
 

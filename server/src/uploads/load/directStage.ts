@@ -17,6 +17,10 @@ export function directTarget(pool: pg.Pool, backend: VectorBackend): PgConnectio
 
 const stagingPrefix = (jobId: string) => `upload_stage_${jobId.replace(/-/g, '').toLowerCase()}_`;
 
+/** SQL that is true while the job whose id is in `idColumn` has a staging table (for queries over many jobs). */
+export const hasStagingTableSql = (idColumn: string) =>
+  `EXISTS (SELECT 1 FROM pg_class WHERE relkind = 'r' AND starts_with(relname, 'upload_stage_' || replace(lower(${idColumn}::text), '-', '') || '_'))`;
+
 /**
  * Stages one layer with ogr2ogr writing by COPY into a table of its own (unlogged, no index):
  * `_upload_fid` from 1 in file order, `_upload_geom` in the file's coordinates (or EPSG:3059 when
