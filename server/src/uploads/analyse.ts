@@ -11,10 +11,12 @@ import { sanitizeFieldNames } from './fieldNames.js';
 import { GdalError, type VectorBackend } from './gdal/index.js';
 import type { SourceLayerInfo } from './gdal/types.js';
 import { checkGeoJson } from './geojsonCheck.js';
-import { directTarget, stageDirect } from './load/directStage.js';
-import { stagedGeoJsonListing } from './load/stagedListing.js';
+import { stageGeoJsonByCopy, type CheckedFeature } from './load/copyStage.js';
+import { directTarget, stageDirect, takesDirectStaging } from './load/directStage.js';
+import { geojsonSchema } from './load/geojsonSchema.js';
+import { geoJsonListing, stagedGeoJsonListing } from './load/stagedListing.js';
 import { problem, refuse, UploadRefusal } from './problems.js';
-import { timed } from './profile.js';
+import { profileNote, timed } from './profile.js';
 import { csvAsUtf8, declaredEncoding, shapefileEncoding, siblingFile, type DatasetEncoding } from './textEncoding.js';
 import type { Problem, UploadField, UploadLayer, UploadOptions } from './types.js';
 
@@ -134,10 +136,15 @@ async function stagedStats(pool: pg.Pool, staged: StagedRows): Promise<StagedSta
   return stats;
 }
 
-/** A dataset's only layer being staged while it is analysed: the table (undefined if that failed), and whether a layer took it. */
+/**
+ * A dataset's only layer staged before (or while) it is listed: the table (undefined if that
+ * failed), whether a layer took it, and whether its polygons are already wound by the right-hand
+ * rule (staged by the pipeline itself, not by ogr2ogr).
+ */
 interface EarlyStaging {
   table: Promise<string | undefined>;
   adopted: boolean;
+  ringsWound?: boolean;
 }
 
 /** Where a layer's staged features are: rows of `upload_feature`, or a staging table of their own. */
@@ -291,6 +298,27 @@ async function emptyColumns(pool: pg.Pool, staged: StagedRows, names: string[]):
   return new Set(names.filter((_, i) => rows[0][`c${i}`] === 0));
 }
 
+/**
+ * Stages a checked GeoJSON from its parsed document by COPY (see load/copyStage.ts), or gives
+ * undefined when GDAL must read it: fields or ids its driver reads in ways not copied here, a CRS
+ * that is not a plain EPSG name (GDAL lists it), or a COPY the database refused.
+ */
+async function stageCheckedGeoJson(ctx: AnalysisContext, jobId: string, document: unknown, text: string, plainCrs: boolean) {
+  if (!plainCrs) return undefined;
+  const schema = geojsonSchema(document, text);
+  if ('fallback' in schema) {
+    profileNote(`GeoJSON left to GDAL: ${schema.fallback}`);
+    return undefined;
+  }
+  const features = (document as { features: CheckedFeature[] }).features;
+  try {
+    return { table: await stageGeoJsonByCopy(ctx.pool, jobId, features, schema), fields: schema.fields };
+  } catch (err) {
+    profileNote(`GeoJSON COPY failed, left to GDAL: ${(err as Error).cause ?? err}`);
+    return undefined;
+  }
+}
+
 /** Formats stored as zip archives that are one dataset, not an archive of datasets. */
 const zipFormats = new Set(['.xlsx', '.ods']);
 
@@ -349,11 +377,15 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
       // A GeoJSON or a shapefile holds one layer: with a native GDAL and a real database, ogr2ogr
       // stages it while it is checked or listed here; kept when the layer needs no reprojection by GDAL.
       const isGeoJson = dsExt === '.geojson' || dsExt === '.json';
-      const direct = isGeoJson || dsExt === '.shp' ? directTarget(ctx.pool, ctx.backend) : undefined;
-      const early: EarlyStaging | undefined = direct
-        ? { table: stageDirect(ctx.pool, ctx.backend, direct, jobId, dataset.path, '', { openOptions }).catch(() => undefined), adopted: false }
-        : undefined;
       const checked = isGeoJson && (await stat(dataset.path)).size <= geoJsonCheckLimit;
+      // A checked GeoJSON is staged from the check's parse by COPY, unless GDAL must read it.
+      const copyFirst = checked && takesDirectStaging(ctx.pool);
+      const direct = isGeoJson || dsExt === '.shp' ? directTarget(ctx.pool, ctx.backend) : undefined;
+      const stageWithGdal = (target: NonNullable<typeof direct>): EarlyStaging => ({
+        table: stageDirect(ctx.pool, ctx.backend, target, jobId, dataset.path, '', { openOptions }).catch(() => undefined),
+        adopted: false,
+      });
+      let early: EarlyStaging | undefined = direct && !copyFirst ? stageWithGdal(direct) : undefined;
       try {
         // GDAL lists the layers (a process of its own with a native GDAL) while the GeoJSON check
         // runs here; a checked GeoJSON being staged is listed from its staging table instead.
@@ -362,15 +394,27 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
             (info) => ({ info }),
             (error: unknown) => ({ error }),
           );
-        let listing = checked && early ? undefined : list();
+        let listing = checked && (early || copyFirst) ? undefined : list();
         if (checked) {
-          const check = await timed('analyse: GeoJSON check', async () => checkGeoJson(await readFile(dataset.path, 'utf8')));
+          const text = await readFile(dataset.path, 'utf8');
+          const check = await timed('analyse: GeoJSON check', async () => checkGeoJson(text));
           if (check.errors.length) {
             await listing;
             throw new UploadRefusal([problem('file.invalidGeoJson', { file: dataset.rel, count: check.errors.length }), ...check.errors.slice(0, 5)]);
           }
           warnings.push(...check.warnings);
-          const table = early && check.summary ? await early.table : undefined;
+          if (copyFirst && check.summary) {
+            const copied = await stageCheckedGeoJson(ctx, jobId, check.document, text, check.summary.epsg !== undefined);
+            const info = copied && geoJsonListing(check.summary, dataset.rel, copied.fields);
+            if (copied && info) {
+              early = { table: Promise.resolve(copied.table), adopted: false, ringsWound: true };
+              listing = Promise.resolve({ info });
+            } else {
+              if (copied) await ctx.pool.query(`DROP TABLE IF EXISTS "${copied.table}"`);
+              if (direct) early = stageWithGdal(direct);
+            }
+          }
+          const table = !listing && early && check.summary ? await early.table : undefined;
           const fromStaging = table && check.summary ? await stagedGeoJsonListing(ctx.pool, table, check.summary, dataset.rel) : undefined;
           listing ??= fromStaging ? Promise.resolve({ info: fromStaging }) : list();
         }
@@ -464,12 +508,15 @@ async function stageLayer(
     throw err;
   };
   let staged: StagedRows = { jobId, layer: name };
-  if (direct) {
+  // A table staged before the listing serves unless GDAL must reproject (a CRS PostGIS lacks).
+  const ready = early && !early.adopted && !targetSrs ? await early.table : undefined;
+  if (ready && early) {
+    early.adopted = true;
+    staged = { table: ready };
+  } else if (direct) {
     // Native GDAL and a real database: ogr2ogr writes by COPY into the layer's own staging table,
     // nothing passes through Node.
-    const ready = early && !early.adopted && !targetSrs ? await early.table : undefined;
-    if (ready && early) early.adopted = true;
-    staged = { table: ready ?? (await stageDirect(ctx.pool, ctx.backend, direct, jobId, dataset.path, source.name, { openOptions, targetSrs }).catch(readFailed)) };
+    staged = { table: await stageDirect(ctx.pool, ctx.backend, direct, jobId, dataset.path, source.name, { openOptions, targetSrs }).catch(readFailed) };
   } else {
     const out = path.join(tmpdir(), `gis-upload-${jobId}-${Math.random().toString(36).slice(2)}.geojson`);
     try {
@@ -537,6 +584,7 @@ async function stageLayer(
     ...(crsProblem ? { crsProblem: crsProblem.message } : {}),
     ...(stats.extent ? { extent: stats.extent } : {}),
     ...('table' in staged ? { stagingTable: staged.table } : {}),
+    ...('table' in staged && ready && early?.ringsWound ? { ringsWound: true as const } : {}),
     ...(!stats.invalid && Object.keys(stats.byType).every((t) => /^(MULTI)?(POINT|LINESTRING|POLYGON)$/.test(t)) ? { allValid: true } : {}),
     ...(!stats.nullOrEmpty && families.length === 1 ? { uniform: true } : {}),
   };

@@ -36,9 +36,9 @@ const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' :
  * four or more, members that would change an object's meaning. Polygons wound against the
  * right-hand rule are warnings (they are rewound on import), everything else an error.
  * @param text the file's text
- * @returns errors (the file must be refused) and warnings
+ * @returns errors (the file must be refused) and warnings; the parsed document and what it holds
  */
-export function checkGeoJson(text: string): { errors: GeoJsonProblem[]; warnings: GeoJsonProblem[]; summary?: GeoJsonSummary } {
+export function checkGeoJson(text: string): { errors: GeoJsonProblem[]; warnings: GeoJsonProblem[]; summary?: GeoJsonSummary; document?: unknown } {
   const errors: GeoJsonProblem[] = [];
   const warnings: GeoJsonProblem[] = [];
   let hasZ = false;
@@ -217,5 +217,5 @@ export function checkGeoJson(text: string): { errors: GeoJsonProblem[]; warnings
     feature(obj);
   } else if (t) geometry(obj);
   const name = t === 'FeatureCollection' && typeof obj.name === 'string' ? obj.name : undefined;
-  return { errors, warnings, summary: { ...(name ? { name } : {}), epsg: crsEpsg(obj.crs), hasZ } };
+  return { errors, warnings, summary: { ...(name ? { name } : {}), epsg: crsEpsg(obj.crs), hasZ }, document: root };
 }

@@ -15,3 +15,12 @@ export async function timed<T>(name: string, work: () => Promise<T>): Promise<T>
     process.stderr.write(`  [upload profile] ${name}: ${((performance.now() - start) / 1000).toFixed(3)} s\n`);
   }
 }
+
+/**
+ * A line of the pipeline's profile that is not a timing (a path not taken, and why); printed only
+ * with `UPLOAD_PROFILE=1`.
+ * @param text what happened
+ */
+export function profileNote(text: string): void {
+  if (process.env.UPLOAD_PROFILE === '1') process.stderr.write(`  [upload profile] ${text}\n`);
+}

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { GeometryType, LayerField } from '../layers/types.js';
 import { badRequest, notFound } from '../plugins/errors.js';
+import { publishedColumnType } from './columnTypes.js';
 import { crsLabel, parseEpsg } from './crs.js';
 import { dropStaging } from './load/directStage.js';
 import { problemError, type ProblemCode } from './problems.js';
@@ -9,14 +10,6 @@ import type { PublishRequest, UploadField, UploadJob, UploadLayer } from './type
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-const columnType: Record<string, string> = {
-  Integer: 'integer',
-  Integer64: 'double precision',
-  Real: 'double precision',
-  Boolean: 'boolean',
-  Date: 'date',
-  DateTime: 'timestamptz',
-};
 const castFn: Record<string, string> = {
   Integer: 'upload_integer',
   Integer64: 'upload_number',
@@ -190,7 +183,8 @@ export async function publishLayer(
     ? await timed('publish: staging table in place', async () => {
         // A shared staging table is left for the others: this layer's family is copied out of it.
         const source = sharing.length ? await copyFamily(client, layer.stagingTable!, `${table}_src`, familyOf(type)) : layer.stagingTable!;
-        return publishInPlace(client, source, table, type, srid, needsRepair(layer, srid), !!layer.uniform || sharing.length > 0, fields, municipalityId);
+        const geometry = { type, srid, repair: needsRepair(layer, srid), uniform: !!layer.uniform || sharing.length > 0, ringsWound: !!layer.ringsWound };
+        return publishInPlace(client, source, table, geometry, fields, municipalityId);
       })
     : await timed('publish: insert … select', () => publishStagedRows(client, job, layer, table, type, srid, fields, municipalityId));
   if (!featureCount) throw problemError(400, 'publish.nothingUsable', { layer: layer.name });
@@ -243,7 +237,7 @@ async function publishStagedRows(
   fields: UploadField[],
   municipalityId: number,
 ): Promise<number> {
-  const columns = fields.map((f) => `${quote(f.name)} ${columnType[f.ogrType] ?? 'text'}`);
+  const columns = fields.map((f) => `${quote(f.name)} ${publishedColumnType(f.ogrType)}`);
   await client.query(
     `CREATE TABLE ${quote(table)} (
        id integer PRIMARY KEY,
@@ -289,32 +283,61 @@ const stagedType: Record<string, string> = {
   String: 'character varying',
 };
 
+/** How a staged layer's geometries are published (see `publishInPlace`). */
+interface PublishedGeometry {
+  type: GeometryType;
+  /** The CRS of the staged coordinates. */
+  srid: number;
+  /** Test each geometry and repair the invalid ones. */
+  repair: boolean;
+  /** Every staged feature has a geometry of the layer's family: none to remove. */
+  uniform: boolean;
+  /** The staged polygons already follow the right-hand rule. */
+  ringsWound: boolean;
+}
+
 /**
- * Turns a layer's staging table (written by ogr2ogr, see load/directStage.ts) into the published
- * table in place, inside the caller's transaction: features without a usable geometry or of
- * another family deleted, columns not kept dropped, the rest renamed to their sanitised names,
- * then one ALTER TABLE rewrites it once (logged; geometry reprojected, repaired where invalid and
- * typed; attributes cast to their column types; `municipality_id` added). A rollback gives the
- * staging table back untouched, so the job can be published again.
+ * The conversion of the staged geometry column in the ALTER TABLE that publishes it, or none
+ * when the column already holds the published form: of the published type, 2D, in EPSG:3059,
+ * valid and (polygons) wound by the right-hand rule — as the pipeline's own COPY stages a valid
+ * LKS-92 layer. Then publishing rewrites nothing.
+ */
+function geometryChange(staged: string | undefined, g: PublishedGeometry): string | undefined {
+  const target = `geometry(${g.type},3059)`;
+  if (staged === target && g.srid === 3059 && !g.repair) {
+    if (familyOf(g.type) < 3 || g.ringsWound) return undefined;
+    return `ALTER COLUMN _upload_geom TYPE ${target} USING ST_ForcePolygonCCW(_upload_geom)`;
+  }
+  return `ALTER COLUMN _upload_geom TYPE ${target} USING ${geometrySql('_upload_geom', g.type, g.srid, g.repair)}`;
+}
+
+/**
+ * Turns a layer's staging table (written by ogr2ogr, see load/directStage.ts, or by the pipeline's
+ * own COPY, load/copyStage.ts) into the published table in place, inside the caller's transaction:
+ * features without a usable geometry or of another family deleted, columns not kept dropped, the
+ * rest renamed to their sanitised names, then one ALTER TABLE converts what must change (logged;
+ * geometry reprojected, repaired where invalid and typed; attributes cast to their column types;
+ * `municipality_id` added) — a rewrite of the table only when something does. A rollback gives
+ * the staging table back untouched, so the job can be published again.
  * @returns the number of features published
  */
 async function publishInPlace(
   client: pg.PoolClient,
   staging: string,
   table: string,
-  type: GeometryType,
-  srid: number,
-  repair: boolean,
-  uniform: boolean,
+  geometry: PublishedGeometry,
   fields: UploadField[],
   municipalityId: number,
 ): Promise<number> {
-  const { rows: columns } = await client.query<{ name: string; type: string }>(
-    `SELECT attname AS name, format_type(atttypid, NULL) AS type FROM pg_attribute
+  const { type, repair, uniform } = geometry;
+  const { rows: columns } = await client.query<{ name: string; type: string; full: string; unlogged: boolean }>(
+    `SELECT attname AS name, format_type(atttypid, NULL) AS type, format_type(atttypid, atttypmod) AS full, c.relpersistence = 'u' AS unlogged
+       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
       WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
     [quote(staging)],
   );
-  if (!columns.some((c) => c.name === '_upload_geom')) throw new Error(`staging table ${staging} has no geometry column`);
+  const stagedGeometry = columns.find((c) => c.name === '_upload_geom');
+  if (!stagedGeometry) throw new Error(`staging table ${staging} has no geometry column`);
   const family = familyOf(type);
   // A staging table of a job interrupted by a crash of the database is empty (it is unlogged).
   // Features without a geometry or of another family are removed, unless the analysis found none.
@@ -334,13 +357,14 @@ async function publishInPlace(
   const changes: string[] = [];
   for (const [i, f] of fields.entries()) {
     const temp = `_upload_field_${i}`;
-    const target = columnType[f.ogrType] ?? 'text';
+    const target = publishedColumnType(f.ogrType);
     const source = present.get(f.sourceName);
     if (source === undefined) {
       changes.push(`ADD COLUMN ${quote(temp)} ${target}`);
       continue;
     }
     await client.query(`ALTER TABLE ${quote(table)} RENAME COLUMN ${quote(f.sourceName)} TO ${quote(temp)}`);
+    if (source === target) continue;
     const asText = `(to_jsonb(${quote(temp)}) #>> '{}')`;
     let using: string;
     if (stagedType[f.ogrType] === source) using = `${quote(temp)}::${target}`;
@@ -348,15 +372,19 @@ async function publishInPlace(
     else using = source === 'character varying' || source === 'text' ? `${quote(temp)}::text` : asText;
     changes.push(`ALTER COLUMN ${quote(temp)} TYPE ${target} USING ${using}`);
   }
-  // One rewrite: the table becomes logged, the geometry and attributes take their published form.
-  await client.query(
-    `ALTER TABLE ${quote(table)}
-       SET LOGGED,
-       ALTER COLUMN _upload_geom TYPE geometry(${type}, 3059) USING ${geometrySql('_upload_geom', type, srid, repair)},
-       ALTER COLUMN _upload_fid TYPE integer,
-       ALTER COLUMN _upload_fid DROP DEFAULT,
-       ADD COLUMN municipality_id integer NOT NULL DEFAULT ${Number(municipalityId)} REFERENCES municipality (id) ON DELETE CASCADE${changes.map((c) => `,\n       ${c}`).join('')}`,
-  );
+  // At most one rewrite: the table becomes logged, the geometry and attributes take their
+  // published form. None when the staging table is logged and in that form already (a column
+  // added with a constant default is not written into every row).
+  const fid = columns.find((c) => c.name === '_upload_fid');
+  const alterations = [
+    ...(stagedGeometry.unlogged ? ['SET LOGGED'] : []),
+    geometryChange(stagedGeometry.full, geometry),
+    ...(fid?.type === 'integer' ? [] : ['ALTER COLUMN _upload_fid TYPE integer']),
+    'ALTER COLUMN _upload_fid DROP DEFAULT',
+    `ADD COLUMN municipality_id integer NOT NULL DEFAULT ${Number(municipalityId)} REFERENCES municipality (id) ON DELETE CASCADE`,
+    ...changes,
+  ].filter(Boolean);
+  await client.query(`ALTER TABLE ${quote(table)}\n       ${alterations.join(',\n       ')}`);
   await client.query(`ALTER TABLE ${quote(table)} ALTER COLUMN municipality_id DROP DEFAULT`);
   const { rows: sequence } = await client.query<{ name: string | null }>(`SELECT pg_get_serial_sequence($1, '_upload_fid') AS name`, [quote(table)]);
   if (sequence[0].name) await client.query(`DROP SEQUENCE ${sequence[0].name}`);

@@ -56,6 +56,11 @@ export interface UploadLayer {
    * into the published table in place); absent when the features are rows of `upload_feature`.
    */
   stagingTable?: string;
+  /**
+   * True when the staging table's polygons already follow the right-hand rule (the pipeline staged
+   * them itself): publishing need not rewind them.
+   */
+  ringsWound?: boolean;
   /** True when the analysis found every staged geometry valid and none curved: publishing in EPSG:3059 need not test them again. */
   allValid?: boolean;
   /** True when every staged feature has a geometry, all of the layer's one family: publishing need not remove any. */

@@ -9,13 +9,26 @@ import { timed } from '../profile.js';
  * ogr2ogr's, would wait for ever behind the pipeline's own).
  */
 export function directTarget(pool: pg.Pool, backend: VectorBackend): PgConnection | undefined {
-  if (!backend.toPostgres || process.env.UPLOAD_DIRECT_STAGE === 'no') return undefined;
-  const options = (pool as unknown as { options?: { connectionString?: string; max?: number } }).options;
-  if (!options?.connectionString || (options.max ?? 10) < 2) return undefined;
-  return pgConnection(options.connectionString);
+  if (!backend.toPostgres || !takesDirectStaging(pool)) return undefined;
+  return pgConnection(poolOptions(pool)!.connectionString!);
+}
+
+const poolOptions = (pool: pg.Pool) => (pool as unknown as { options?: { connectionString?: string; max?: number } }).options;
+
+/**
+ * Whether layers may be staged straight into tables of their own: a real PostgreSQL, which takes
+ * COPY FROM STDIN and more than one connection (the embedded database's socket does neither), and
+ * not switched off with UPLOAD_DIRECT_STAGE=no (then every layer goes through `upload_feature`).
+ */
+export function takesDirectStaging(pool: pg.Pool): boolean {
+  const options = poolOptions(pool);
+  return process.env.UPLOAD_DIRECT_STAGE !== 'no' && !!options?.connectionString && (options.max ?? 10) >= 2;
 }
 
 const stagingPrefix = (jobId: string) => `upload_stage_${jobId.replace(/-/g, '').toLowerCase()}_`;
+
+/** A new name for a staging table of the job (the job's tables are found and dropped by the prefix). */
+export const newStagingTable = (jobId: string) => `${stagingPrefix(jobId)}${Math.random().toString(36).slice(2, 10)}`;
 
 /** SQL that is true while the job whose id is in `idColumn` has a staging table (for queries over many jobs). */
 export const hasStagingTableSql = (idColumn: string) =>
@@ -39,7 +52,7 @@ export async function stageDirect(
   sourceLayer: string,
   opts: TranslateOptions,
 ): Promise<string> {
-  const table = `${stagingPrefix(jobId)}${Math.random().toString(36).slice(2, 10)}`;
+  const table = newStagingTable(jobId);
   try {
     await timed('analyse: ogr2ogr COPY to staging table', () => backend.toPostgres!(dataset, sourceLayer, target, table, opts));
     return table;

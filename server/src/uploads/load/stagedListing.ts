@@ -52,6 +52,16 @@ export async function stagedGeoJsonListing(db: pg.Pool, table: string, summary: 
     if (!type) return undefined;
     fields.push({ name: column.name, type });
   }
+  return geoJsonListing(summary, file, fields);
+}
+
+/**
+ * A GeoJSON's listing as `ogrinfo` would give it, from the JSON check's summary and the fields
+ * with GDAL's types; undefined for a CRS that is not a plain EPSG name.
+ * @param file the dataset's name in the upload, whose base name GDAL gives a layer without "name"
+ */
+export function geoJsonListing(summary: GeoJsonSummary, file: string, fields: { name: string; type: string }[]): DatasetInfo | undefined {
+  if (summary.epsg === undefined) return undefined;
   return {
     driver: 'GeoJSON',
     layers: [
