@@ -14,6 +14,7 @@ import { checkGeoJson } from './geojsonCheck.js';
 import { stageGeoJsonByCopy, type CheckedFeature } from './load/copyStage.js';
 import { directTarget, stageDirect, takesDirectStaging } from './load/directStage.js';
 import { geojsonSchema } from './load/geojsonSchema.js';
+import { shapefileGeometryType } from './load/shapefileType.js';
 import { geoJsonListing, stagedGeoJsonListing } from './load/stagedListing.js';
 import { problem, refuse, UploadRefusal } from './problems.js';
 import { profileNote, timed } from './profile.js';
@@ -381,8 +382,12 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
       // A checked GeoJSON is staged from the check's parse by COPY, unless GDAL must read it.
       const copyFirst = checked && takesDirectStaging(ctx.pool);
       const direct = isGeoJson || dsExt === '.shp' ? directTarget(ctx.pool, ctx.backend) : undefined;
+      // A shapefile's header gives its type: staged as published, points and lines in a logged
+      // table that publishing need not rewrite (polygons are rewound by publishing anyway).
+      const shapeType = dsExt === '.shp' ? await shapefileGeometryType(dataset.path) : undefined;
+      const staging = { openOptions, geometryType: shapeType, logged: !!shapeType && shapeType !== 'MULTIPOLYGON' };
       const stageWithGdal = (target: NonNullable<typeof direct>): EarlyStaging => ({
-        table: stageDirect(ctx.pool, ctx.backend, target, jobId, dataset.path, '', { openOptions }).catch(() => undefined),
+        table: stageDirect(ctx.pool, ctx.backend, target, jobId, dataset.path, '', staging).catch(() => undefined),
         adopted: false,
       });
       let early: EarlyStaging | undefined = direct && !copyFirst ? stageWithGdal(direct) : undefined;

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { GdalError, postgresArgs, translateArgs, type DatasetInfo, type PgConnection, type SourceLayerInfo, type TranslateOptions, type VectorBackend } from './types.js';
+import { GdalError, postgresArgs, translateArgs, type DatasetInfo, type PgConnection, type SourceLayerInfo, type StagingOptions, type TranslateOptions, type VectorBackend } from './types.js';
 
 const run = promisify(execFile);
 
@@ -85,7 +85,7 @@ export async function nativeBackend(): Promise<VectorBackend> {
       // A layer without a name (an unnamed KML document) is the dataset's only one: name none.
       await gdal('ogr2ogr', [...translateArgs(opts), ...oo, outPath, path, ...(layer ? [layer] : [])], process.env, path);
     },
-    async toPostgres(path: string, layer: string, connection: PgConnection, table: string, opts: TranslateOptions = {}) {
+    async toPostgres(path: string, layer: string, connection: PgConnection, table: string, opts: StagingOptions = {}) {
       const oo = (opts.openOptions ?? []).flatMap((o) => ['-oo', o]);
       const value = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
       const pg = `PG:host=${value(connection.host)} port=${value(connection.port)} dbname=${value(connection.database)} user=${value(connection.user)}`;

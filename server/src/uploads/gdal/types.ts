@@ -25,6 +25,17 @@ export interface TranslateOptions {
   targetSrs?: string;
 }
 
+/** How `toPostgres` makes its table, beside what `TranslateOptions` says of the reading. */
+export interface StagingOptions extends TranslateOptions {
+  /**
+   * The geometry column's type when the layer's is known before reading (`POINT`, `MULTIPOLYGON`
+   * from a shapefile's header): single parts are promoted to it. Otherwise any geometry.
+   */
+  geometryType?: 'POINT' | 'MULTIPOINT' | 'MULTILINESTRING' | 'MULTIPOLYGON';
+  /** Write the table with the write-ahead log, so that publishing it needs no rewrite to make it logged. */
+  logged?: boolean;
+}
+
 /**
  * What the upload pipeline needs from GDAL. Two implementations behave the same: the WebAssembly
  * build that ships with npm (`gdal3.js`) and a native `ogr2ogr`/`ogrinfo` found on the machine.
@@ -47,7 +58,7 @@ export interface VectorBackend {
    * names. Only a native GDAL can (the WebAssembly build has no network); it needs a database that
    * takes a second connection. An empty `layer` means the dataset's only layer.
    */
-  toPostgres?(path: string, layer: string, connection: PgConnection, table: string, opts?: TranslateOptions): Promise<void>;
+  toPostgres?(path: string, layer: string, connection: PgConnection, table: string, opts?: StagingOptions): Promise<void>;
 }
 
 /** Where `toPostgres` writes: libpq parameters taken from the server's connection string. */
@@ -73,23 +84,24 @@ export function pgConnection(connectionString: string): PgConnection {
 
 /**
  * ogr2ogr arguments for `toPostgres`. The staged geometry is labelled EPSG:3059 when not
- * reprojected, only so that GDAL never adds the file's own CRS to `spatial_ref_sys` (the staging
- * copy sets the SRID back to 0); COPY into an unlogged table, no spatial index, names not laundered.
+ * reprojected, only so that GDAL never adds the file's own CRS to `spatial_ref_sys` (publishing
+ * sets the file's SRID); COPY into an unlogged table unless asked, no spatial index, names not
+ * laundered.
  */
-export function postgresArgs(table: string, opts: TranslateOptions = {}): string[] {
+export function postgresArgs(table: string, opts: StagingOptions = {}): string[] {
   return [
     '-f', 'PostgreSQL',
     '--config', 'PG_USE_COPY', 'YES',
     '-nln', table,
-    '-nlt', 'GEOMETRY',
+    '-nlt', opts.geometryType ?? 'GEOMETRY',
     '-dim', 'XY',
     '-lco', 'GEOMETRY_NAME=_upload_geom',
     '-lco', 'FID=_upload_fid',
     '-lco', 'LAUNDER=NO',
     '-lco', 'PRECISION=NO',
     '-lco', 'SPATIAL_INDEX=NONE',
-    // A scratch table lives for seconds: no write-ahead log for it.
-    '-lco', 'UNLOGGED=ON',
+    // A scratch table that publishing rewrites anyway needs no write-ahead log.
+    '-lco', opts.logged ? 'UNLOGGED=OFF' : 'UNLOGGED=ON',
     ...(opts.targetSrs ? ['-t_srs', opts.targetSrs] : ['-a_srs', 'EPSG:3059']),
   ];
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { pgConnection, type PgConnection, type VectorBackend } from '../gdal/index.js';
-import type { TranslateOptions } from '../gdal/types.js';
+import type { StagingOptions } from '../gdal/types.js';
 import { timed } from '../profile.js';
 
 /**
@@ -50,7 +50,7 @@ export async function stageDirect(
   jobId: string,
   dataset: string,
   sourceLayer: string,
-  opts: TranslateOptions,
+  opts: StagingOptions,
 ): Promise<string> {
   const table = newStagingTable(jobId);
   try {
