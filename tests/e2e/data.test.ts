@@ -217,11 +217,13 @@ describeWhen(hasChromium(), 'e2e: Data page and sign-in in Chromium', 'no /usr/b
         const job = page.getByTestId('upload-job');
         await expect.poll(() => job.getAttribute('data-status'), { timeout: 20_000 }).toBe('failed');
         // The editor's own session reads the job list (it is not public).
-        const uploads = (await page.evaluate(() => fetch('/api/uploads').then((r) => r.json()))).uploads as { fileName: string; errors: { code: string; params: { detail: string } }[] }[];
+        const uploads = (await page.evaluate(() => fetch('/api/uploads').then((r) => r.json()))).uploads as { fileName: string; errors: { code: string; params: { detail: string; line: number; column: number } }[] }[];
         const [summary, error] = uploads.find((u) => u.fileName === 'bojats.geojson')!.errors;
-        expect([summary.code, error.code]).toEqual(['file.invalidGeoJson', 'geojson.notJson']);
-        // Worded in the page's language, with the parser's own detail.
-        expect(await page.getByTestId('upload-errors').textContent()).toContain(`Datne nav derīgs JSON: ${error.params.detail}.`);
+        expect([summary.code, error.code]).toEqual(['file.invalidGeoJson', 'geojson.notJsonAt']);
+        // The text ends in the middle of its only line.
+        expect(error.params).toMatchObject({ line: 1, column: 70 });
+        // Worded in the page's language, with where the parser stopped and its own detail.
+        expect(await page.getByTestId('upload-errors').textContent()).toContain(`Datne nav derīgs JSON 1. rindā, 70. kolonnā: ${error.params.detail}.`);
         await screenshot(page, `data-bad-file-${ctx().kind}`);
 
         await page.getByTestId('upload-another').click();

@@ -9,7 +9,7 @@ import type { FieldType, GeometryType } from '../layers/types.js';
 import { crsLabel, epsgFromWkt, latviaLonLat, parseEpsg } from './crs.js';
 import { sanitizeFieldNames } from './fieldNames.js';
 import { GdalError, type VectorBackend } from './gdal/index.js';
-import type { SourceLayerInfo } from './gdal/types.js';
+import type { DatasetInfo, SourceLayerInfo } from './gdal/types.js';
 import { checkGeoJson } from './geojsonCheck.js';
 import { stageGeoJsonByCopy, type CheckedFeature } from './load/copyStage.js';
 import { directTarget, stageDirect, takesDirectStaging } from './load/directStage.js';
@@ -320,6 +320,26 @@ async function stageCheckedGeoJson(ctx: AnalysisContext, jobId: string, document
   }
 }
 
+/**
+ * Whether GDAL's LIBKML driver kept every placemark of a KML: it keeps only the last of several
+ * placemarks written straight under `<kml>`, with no document or folder around them. When it
+ * listed fewer features than the file has placemarks, the simpler KML driver is asked: its listing
+ * when it reads more (the file is then read with it, a warning saying so), else only a warning of
+ * the shortfall. Undefined when nothing is missing (or the file is too large to count in memory).
+ */
+async function kmlPlacemarksKept(backend: VectorBackend, file: string, openOptions: string[], info: DatasetInfo) {
+  if ((await stat(file)).size > geoJsonCheckLimit) return undefined;
+  const placemarks = (await readFile(file, 'utf8')).match(/<(\w+:)?Placemark[\s>]/g)?.length ?? 0;
+  const total = (i: DatasetInfo) => i.layers.reduce((n, l) => n + Math.max(l.featureCount, 0), 0);
+  const read = total(info);
+  if (read >= placemarks) return undefined;
+  const simpler = await backend.info(file, openOptions, ['LIBKML']).catch(() => undefined);
+  if (simpler && simpler.driver !== 'LIBKML' && total(simpler) > read) {
+    return { info: simpler, problem: (name: string) => problem('file.kmlSimpleDriver', { file: name, placemarks, read, kept: total(simpler) }) };
+  }
+  return { problem: (name: string) => problem('file.kmlPlacemarksMissing', { file: name, placemarks, read }) };
+}
+
 /** Formats stored as zip archives that are one dataset, not an archive of datasets. */
 const zipFormats = new Set(['.xlsx', '.ods']);
 
@@ -434,20 +454,28 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
           }
           throw err;
         }
-        const info = listed.info;
+        let info = listed.info;
+        let skipDrivers: string[] | undefined;
+        if (info.driver === 'LIBKML' && dsExt === '.kml') {
+          const simpler = await kmlPlacemarksKept(ctx.backend, dataset.path, openOptions, info);
+          if (simpler?.info) (info = simpler.info), (skipDrivers = ['LIBKML']);
+          if (simpler) warnings.push(simpler.problem(dataset.rel));
+        }
         format ??= info.driver;
         for (const source of info.layers) {
           const geometryless = !source.geometryType || /^(none|unknown\(none\))$/i.test(source.geometryType.replace(/\s+/g, ''));
           const xField = geometryless ? source.fields.find((f) => coordinateColumns.x.test(f.name)) : undefined;
           const yField = geometryless ? source.fields.find((f) => coordinateColumns.y.test(f.name)) : undefined;
           if (geometryless && !(xField && yField)) continue;
-          // A layer without a name (an unnamed KML document) takes the file's.
-          const given = source.name.trim() || path.basename(dataset.rel, path.extname(dataset.rel));
+          // A layer without a name (an unnamed KML document, or one the simpler KML driver calls
+          // "Layer #0") takes the file's.
+          const unnamed = !source.name.trim() || (skipDrivers && /^Layer #\d+$/.test(source.name));
+          const given = unnamed ? path.basename(dataset.rel, path.extname(dataset.rel)) : source.name.trim();
           let name = given;
           for (let n = 2; seen.includes(name); n++) name = `${given}_${n}`;
           seen.push(name);
           if (options.layer && options.layer !== name && options.layer !== source.name) continue;
-          layers.push(...await stageLayer(ctx, jobId, { ...dataset, scratch: [work, filePath], driver: info.driver }, source, name, openOptions, encoding.label, options, warnings, crsProblems, xField && yField ? { x: xField.name, y: yField.name } : undefined, early));
+          layers.push(...await stageLayer(ctx, jobId, { ...dataset, scratch: [work, filePath], driver: info.driver, skipDrivers }, source, name, openOptions, encoding.label, options, warnings, crsProblems, xField && yField ? { x: xField.name, y: yField.name } : undefined, early));
           done++;
           await ctx.progress(0.1 + (0.85 * done) / Math.max(datasets.length, done + 1));
         }
@@ -470,8 +498,8 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
 async function stageLayer(
   ctx: AnalysisContext,
   jobId: string,
-  /** The dataset, the folders whose paths GDAL's messages should not show, and GDAL's driver for it. */
-  dataset: { path: string; rel: string; scratch: string[]; driver: string },
+  /** The dataset, the folders whose paths GDAL's messages should not show, GDAL's driver for it and the drivers not to use. */
+  dataset: { path: string; rel: string; scratch: string[]; driver: string; skipDrivers?: string[] },
   source: SourceLayerInfo,
   name: string,
   openOptions: string[],
@@ -521,11 +549,11 @@ async function stageLayer(
   } else if (direct) {
     // Native GDAL and a real database: ogr2ogr writes by COPY into the layer's own staging table,
     // nothing passes through Node.
-    staged = { table: await stageDirect(ctx.pool, ctx.backend, direct, jobId, dataset.path, source.name, { openOptions, targetSrs }).catch(readFailed) };
+    staged = { table: await stageDirect(ctx.pool, ctx.backend, direct, jobId, dataset.path, source.name, { openOptions, targetSrs, skipDrivers: dataset.skipDrivers }).catch(readFailed) };
   } else {
     const out = path.join(tmpdir(), `gis-upload-${jobId}-${Math.random().toString(36).slice(2)}.geojson`);
     try {
-      await ctx.backend.toGeoJson(dataset.path, source.name, out, { openOptions, targetSrs }).catch(readFailed);
+      await ctx.backend.toGeoJson(dataset.path, source.name, out, { openOptions, targetSrs, skipDrivers: dataset.skipDrivers }).catch(readFailed);
       await ctx.pool.query('DELETE FROM upload_feature WHERE job_id = $1 AND source_layer = $2', [jobId, name]);
       try {
         await stageGeoJson(ctx.pool, jobId, name, out, xy, async () => {});
@@ -539,7 +567,8 @@ async function stageLayer(
   const stats = await timed('analyse: staged stats', () => stagedStats(ctx.pool, staged));
   const families = geometryFamilies(stats.byType);
   if (stats.nullOrEmpty) {
-    const examples = `${stats.nullExamples.join(', ')}${stats.nullOrEmpty > 5 ? ', …' : ''}`;
+    // Numbered from 1 as users count, which is also the id a published feature gets.
+    const examples = `${stats.nullExamples.map((i) => i + 1).join(', ')}${stats.nullOrEmpty > 5 ? ', …' : ''}`;
     warnings.push(problem('geometry.missing', { count: stats.nullOrEmpty, total: stats.total, layer: name, examples }, { featureIndex: stats.nullExamples[0], layer: name }));
   }
   if (stats.invalid) {

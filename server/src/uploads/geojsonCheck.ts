@@ -21,6 +21,20 @@ function crsEpsg(crs: unknown): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/**
+ * JSON.parse's complaint with the line and column it points at, as a text editor counts them
+ * (from 1), when it gives a position: "at position 123456" alone leaves a user counting characters.
+ */
+function notJson(text: string, message: string): Problem {
+  const at = message.match(/ in JSON at position (\d+)/);
+  const position = at ? Number(at[1]) : /Unexpected end of JSON input/.test(message) ? text.length : undefined;
+  const detail = message.replace(/ in JSON at position \d+.*$/, '');
+  if (position === undefined) return problem('geojson.notJson', { detail });
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  return problem('geojson.notJsonAt', { line, column: position - before.lastIndexOf('\n'), detail });
+}
+
 /** A problem found in a GeoJSON text, with the feature it is in when there is one. */
 export type GeoJsonProblem = Problem;
 
@@ -43,10 +57,11 @@ export function checkGeoJson(text: string): { errors: GeoJsonProblem[]; warnings
   const warnings: GeoJsonProblem[] = [];
   let hasZ = false;
   let root: unknown;
+  const json = text.replace(/^\uFEFF/, '');
   try {
-    root = JSON.parse(text.replace(/^\uFEFF/, ''));
+    root = JSON.parse(json);
   } catch (err) {
-    return { errors: [problem('geojson.notJson', { detail: (err as Error).message })], warnings };
+    return { errors: [notJson(json, (err as Error).message)], warnings };
   }
   let featureIndex: number | undefined;
   const error = (code: ProblemCode, params: ProblemParams = {}) => errors.push(problem(code, params, { featureIndex }));

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { rootDir } from '../../../server/src/config.js';
+import { stagingTables } from '../../../server/src/uploads/load/directStage.js';
 import { multipart } from '../../helpers/multipart.js';
 import { describeEachDatabase } from '../../helpers/testApp.js';
 import { editorHeaders } from '../../helpers/users.js';
@@ -46,6 +47,21 @@ describeEachDatabase(
         expect(job.layers[0].featureCount, zip).toBe(expectedCount(path.join(external, 'mbostock-shapefile', expected)));
         expect(job.warnings.map((w) => w.code), zip).toContain('file.shxRestored');
       }
+    });
+
+    it('reads every placemark of a KML that has them straight under <kml>, saying the simpler reader was used', async () => {
+      const { app } = ctx();
+      const job = await upload(app, path.join(external, 'mapbox-togeojson/twopoints.kml'));
+      expect(job.status, JSON.stringify(job.errors)).toBe('ready');
+      // GDAL's LIBKML driver keeps only the second; its KML driver reads both.
+      expect(job.layers.map((l) => [l.name, l.featureCount])).toEqual([['twopoints', expectedCount(path.join(external, 'mapbox-togeojson/twopoints.kml.geojson'))]]);
+      expect(job.warnings.find((w) => w.code === 'file.kmlSimpleDriver')?.message).toMatch(/has 2 placemarks, of which .* kept only 1 .* which kept 2/);
+      // (In California: publishing is refused as outside Latvia, so the names are read from the staging.)
+      const [table] = await stagingTables(app.pg.pool, job.id);
+      const { rows: names } = table
+        ? await app.pg.pool.query(`SELECT "Name" AS name FROM "${table}" ORDER BY _upload_fid`)
+        : await app.pg.pool.query(`SELECT properties->>'Name' AS name FROM upload_feature WHERE job_id = $1 ORDER BY feature_index`, [job.id]);
+      expect(names.map((r: { name: string }) => r.name)).toEqual(['Simple placemark', 'Simple placemark two']);
     });
 
     it('reads a KML folder whose name has spaces around it, leaving out the placemarks with empty tracks', async () => {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { GdalError, postgresArgs, translateArgs, type DatasetInfo, type PgConnection, type SourceLayerInfo, type StagingOptions, type TranslateOptions, type VectorBackend } from './types.js';
+import { GdalError, postgresArgs, skipDriverArgs, translateArgs, type DatasetInfo, type PgConnection, type SourceLayerInfo, type StagingOptions, type TranslateOptions, type VectorBackend } from './types.js';
 
 const run = promisify(execFile);
 
@@ -75,15 +75,15 @@ export async function nativeBackend(): Promise<VectorBackend> {
   return {
     name: 'native',
     version,
-    async info(path, openOptions = []) {
+    async info(path, openOptions = [], skipDrivers = []) {
       const oo = openOptions.flatMap((o) => ['-oo', o]);
-      const text = await gdal('ogrinfo', ['-ro', '-so', '-al', '-nomd', '-wkt_format', 'WKT2_2019', ...oo, path], process.env, path);
+      const text = await gdal('ogrinfo', [...skipDriverArgs(skipDrivers), '-ro', '-so', '-al', '-nomd', '-wkt_format', 'WKT2_2019', ...oo, path], process.env, path);
       return parseOgrinfoText(text);
     },
     async toGeoJson(path: string, layer: string, outPath: string, opts: TranslateOptions = {}) {
       const oo = (opts.openOptions ?? []).flatMap((o) => ['-oo', o]);
       // A layer without a name (an unnamed KML document) is the dataset's only one: name none.
-      await gdal('ogr2ogr', [...translateArgs(opts), ...oo, outPath, path, ...(layer ? [layer] : [])], process.env, path);
+      await gdal('ogr2ogr', [...skipDriverArgs(opts.skipDrivers), ...translateArgs(opts), ...oo, outPath, path, ...(layer ? [layer] : [])], process.env, path);
     },
     async toPostgres(path: string, layer: string, connection: PgConnection, table: string, opts: StagingOptions = {}) {
       const oo = (opts.openOptions ?? []).flatMap((o) => ['-oo', o]);
@@ -91,7 +91,7 @@ export async function nativeBackend(): Promise<VectorBackend> {
       const pg = `PG:host=${value(connection.host)} port=${value(connection.port)} dbname=${value(connection.database)} user=${value(connection.user)}`;
       // The password goes by environment, never on the command line (visible in ps).
       const env = connection.password ? { ...process.env, PGPASSWORD: connection.password } : undefined;
-      await gdal('ogr2ogr', [...postgresArgs(table, opts), ...oo, pg, path, ...(layer ? [layer] : [])], env, path);
+      await gdal('ogr2ogr', [...skipDriverArgs(opts.skipDrivers), ...postgresArgs(table, opts), ...oo, pg, path, ...(layer ? [layer] : [])], env, path);
     },
   };
 }

@@ -23,6 +23,8 @@ export interface TranslateOptions {
   openOptions?: string[];
   /** Reproject to this CRS (`EPSG:3059`) while converting; otherwise coordinates stay as they are. */
   targetSrs?: string;
+  /** GDAL drivers not to try when opening the file (`LIBKML`, so that the simpler KML driver reads it). */
+  skipDrivers?: string[];
 }
 
 /** How `toPostgres` makes its table, beside what `TranslateOptions` says of the reading. */
@@ -44,8 +46,12 @@ export interface VectorBackend {
   readonly name: 'gdal3.js' | 'native';
   /** GDAL's version, e.g. `3.6.2`. */
   readonly version: string;
-  /** Lists the vector layers of the dataset at `path`; throws GdalError when GDAL cannot open it. */
-  info(path: string, openOptions?: string[]): Promise<DatasetInfo>;
+  /**
+   * Lists the vector layers of the dataset at `path`; throws GdalError when GDAL cannot open it.
+   * `skipDrivers` as in TranslateOptions (the WebAssembly build registers its drivers once and
+   * cannot skip any).
+   */
+  info(path: string, openOptions?: string[], skipDrivers?: string[]): Promise<DatasetInfo>;
   /**
    * Writes one layer as GeoJSON (one feature per line, coordinates in the source CRS unless
    * `targetSrs` is given, Z and M dropped) to `outPath`.
@@ -122,3 +128,6 @@ export function translateArgs(opts: TranslateOptions = {}): string[] {
     ...(opts.targetSrs ? ['-t_srs', opts.targetSrs] : []),
   ];
 }
+
+/** GDAL's command-line arguments that keep the named drivers from opening a file. */
+export const skipDriverArgs = (drivers: string[] = []) => (drivers.length ? ['--config', 'GDAL_SKIP', drivers.join(' ')] : []);
