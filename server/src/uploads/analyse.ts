@@ -12,7 +12,7 @@ import { GdalError, type VectorBackend } from './gdal/index.js';
 import type { DatasetInfo, SourceLayerInfo } from './gdal/types.js';
 import { checkGeoJson } from './geojsonCheck.js';
 import { stageGeoJsonByCopy, type CheckedFeature } from './load/copyStage.js';
-import { directTarget, stageDirect, takesDirectStaging } from './load/directStage.js';
+import { directTarget, indexStaging, stageDirect, takesDirectStaging } from './load/directStage.js';
 import { geojsonSchema } from './load/geojsonSchema.js';
 import { shapefileGeometryType } from './load/shapefileType.js';
 import { geoJsonListing, stagedGeoJsonListing } from './load/stagedListing.js';
@@ -146,6 +146,11 @@ interface EarlyStaging {
   table: Promise<string | undefined>;
   adopted: boolean;
   ringsWound?: boolean;
+  /**
+   * The table is logged and its geometry column of the published type, so a valid layer is
+   * published without a rewrite: its spatial index is built now, beside the statistics.
+   */
+  publishedForm?: boolean;
 }
 
 /** Where a layer's staged features are: rows of `upload_feature`, or a staging table of their own. */
@@ -313,7 +318,7 @@ async function stageCheckedGeoJson(ctx: AnalysisContext, jobId: string, document
   }
   const features = (document as { features: CheckedFeature[] }).features;
   try {
-    return { table: await stageGeoJsonByCopy(ctx.pool, jobId, features, schema), fields: schema.fields };
+    return { table: await stageGeoJsonByCopy(ctx.pool, jobId, features, schema), fields: schema.fields, typed: schema.geometryType !== 'Geometry' };
   } catch (err) {
     profileNote(`GeoJSON COPY failed, left to GDAL: ${(err as Error).cause ?? err}`);
     return undefined;
@@ -409,6 +414,7 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
       const stageWithGdal = (target: NonNullable<typeof direct>): EarlyStaging => ({
         table: stageDirect(ctx.pool, ctx.backend, target, jobId, dataset.path, '', staging).catch(() => undefined),
         adopted: false,
+        publishedForm: staging.logged,
       });
       let early: EarlyStaging | undefined = direct && !copyFirst ? stageWithGdal(direct) : undefined;
       try {
@@ -432,7 +438,7 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
             const copied = await stageCheckedGeoJson(ctx, jobId, check.document, text, check.summary.epsg !== undefined);
             const info = copied && geoJsonListing(check.summary, dataset.rel, copied.fields);
             if (copied && info) {
-              early = { table: Promise.resolve(copied.table), adopted: false, ringsWound: true };
+              early = { table: Promise.resolve(copied.table), adopted: false, ringsWound: true, publishedForm: copied.typed };
               listing = Promise.resolve({ info });
             } else {
               if (copied) await ctx.pool.query(`DROP TABLE IF EXISTS "${copied.table}"`);
@@ -564,7 +570,10 @@ async function stageLayer(
       await rm(out, { force: true });
     }
   }
-  const stats = await timed('analyse: staged stats', () => stagedStats(ctx.pool, staged));
+  // A table in its published form gets its spatial index on another connection meanwhile (the
+  // statistics and the index each keep one core busy); publishing keeps it, or builds it if this failed.
+  const index = 'table' in staged && ready && early?.publishedForm ? timed('analyse: GiST index', () => indexStaging(ctx.pool, ready)).catch(() => {}) : undefined;
+  const stats = await timed('analyse: staged stats', () => stagedStats(ctx.pool, staged)).finally(() => index);
   const families = geometryFamilies(stats.byType);
   if (stats.nullOrEmpty) {
     // Numbered from 1 as users count, which is also the id a published feature gets.

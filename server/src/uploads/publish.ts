@@ -188,7 +188,16 @@ export async function publishLayer(
       })
     : await timed('publish: insert … select', () => publishStagedRows(client, job, layer, table, type, srid, fields, municipalityId));
   if (!featureCount) throw problemError(400, 'publish.nothingUsable', { layer: layer.name });
-  await timed('publish: GiST index', () => client.query(`CREATE INDEX ${quote(`${table}_geom_gix`)} ON ${quote(table)} USING gist (geom)`));
+  await timed('publish: GiST index', async () => {
+    // A staging table in its published form came with its index (load/directStage.ts, indexStaging).
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT indexrelid::regclass::text AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
+        WHERE i.indrelid = $1::regclass AND am.amname = 'gist'`,
+      [quote(table)],
+    );
+    if (rows.length) await client.query(`ALTER INDEX ${rows[0].name} RENAME TO ${quote(`${table}_geom_gix`)}`);
+    else await client.query(`CREATE INDEX ${quote(`${table}_geom_gix`)} ON ${quote(table)} USING gist (geom)`);
+  });
   // The new table has a municipality_id: the same row-level security as every municipal table.
   await timed('publish: tenant policies', () => client.query('SELECT apply_tenant_policies()'));
   // No ANALYZE here: the COPY's inserts are counted, so autovacuum analyses the new table soon.

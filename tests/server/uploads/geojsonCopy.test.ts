@@ -107,6 +107,9 @@ describeWhen(databaseKinds().includes('postgis'), 'GeoJSON staged by COPY [postg
     ]);
     const { rows: [rings] } = await app.pg.pool.query(`SELECT bool_and(ST_IsPolygonCCW(geom)) AS ccw, count(*)::int AS n FROM "${published.table}"`);
     expect(rings).toEqual({ ccw: true, n: 2 });
+    // The spatial index built during the analysis came along, under the published table's name.
+    const { rows: indexes } = await app.pg.pool.query(`SELECT indexname FROM pg_indexes WHERE tablename = $1 AND indexdef LIKE '%gist%'`, [published.table]);
+    expect(indexes).toEqual([{ indexname: `${published.table}_geom_gix` }]);
   });
 
   it('publishes the same layer from a GeoJSON whether the pipeline staged it by COPY or GDAL read it', async () => {

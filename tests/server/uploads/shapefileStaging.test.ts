@@ -44,6 +44,8 @@ describeWhen(hasNativeGdal() && databaseKinds().includes('postgis'), 'shapefiles
       expect(done.status, JSON.stringify(done.errors)).toBe('done');
       const { rows: [{ table }] } = await app.pg.pool.query('SELECT source_table AS table FROM layer WHERE id = $1', [done.layers.find((l) => l.name === layer.name)!.publishedAs]);
       expect((await storage(app, table)).relfilenode, layer.name).toBe(staged.relfilenode);
+      const { rows: indexes } = await app.pg.pool.query(`SELECT indexname FROM pg_indexes WHERE tablename = $1 AND indexdef LIKE '%gist%'`, [table]);
+      expect(indexes, layer.name).toEqual([{ indexname: `${table}_geom_gix` }]);
     }
   });
 

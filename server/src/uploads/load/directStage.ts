@@ -77,3 +77,11 @@ export async function dropStaging(db: pg.Pool | pg.PoolClient, jobId: string, ke
     if (table !== keep) await db.query(`DROP TABLE IF EXISTS "${table}"`);
   }
 }
+
+/**
+ * Builds the spatial index of a staging table in its published form (see `publishInPlace`, which
+ * renames it with the table instead of building one).
+ */
+export async function indexStaging(db: pg.Pool | pg.PoolClient, table: string): Promise<void> {
+  await db.query(`CREATE INDEX "${table}_geom_gix" ON "${table}" USING gist (_upload_geom)`);
+}
