@@ -3,7 +3,8 @@
 // real PostGIS (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/gis_bench_import,
 // created when missing; localhost only). Prints both times, the ratio and peak RSS.
 // `-- --large N`: also N points as one big GeoJSON, to show memory stays bounded (run it under
-// `/usr/bin/time -v` to see GDAL's own peak too). UPLOAD_PROFILE=1 prints the pipeline's phases.
+// `/usr/bin/time -v` to see GDAL's own peak too). `-- --runs N`: turns per file (3; the machine's
+// speed moves, so medians are printed). UPLOAD_PROFILE=1 prints the pipeline's phases.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
@@ -82,6 +83,8 @@ async function main() {
     const operator = { userId: null, ip: null };
     const files: { name: string; file: string; count: number }[] = [];
     const largeAt = process.argv.indexOf('--large');
+    const runsAt = process.argv.indexOf('--runs');
+    const runs = runsAt > 0 ? Math.max(1, Number(process.argv[runsAt + 1])) : 3;
     const large = largeAt > 0 ? Number(process.argv[largeAt + 1]) : 0;
     for (const [kind, count] of [['point', 100_000], ['polygon', 20_000]] as const) {
       const geojson = path.join(work, `${kind}s.geojson`);
@@ -100,11 +103,8 @@ async function main() {
     const { directTarget } = await import('../../server/src/uploads/load/directStage.js');
     const staging = directTarget(app.pg.pool, backend) ? 'ogr2ogr writes the staging table by COPY' : 'GeoJSON lines inserted in batches';
     console.log(`pipeline GDAL backend: ${backend.name} ${backend.version} (${staging}); database ${target.host}${target.pathname}`);
-    console.log('file                              pipeline s   ogr2ogr s   ratio   features');
-    for (const f of files) {
-      // ogr2ogr first: the background work a bulk load leaves (autovacuum of the new rows) then
-      // falls on our run, not on the yardstick.
-      const theirs = ogr2ogrSeconds(f.file, 'bench_ogr2ogr');
+    /** One upload of the file through the whole pipeline, analysis to published layer, in seconds. */
+    const pipelineSeconds = async (f: (typeof files)[number]) => {
       const copy = await app.uploads.newFilePath(path.basename(f.file));
       await copyFile(f.file, copy);
       const start = performance.now();
@@ -120,9 +120,25 @@ async function main() {
       await app.uploads.idle();
       const job = (await app.uploads.get(id))!;
       if (job.status !== 'done') throw new Error(`${f.name}: ${JSON.stringify(job.errors)}`);
-      const ours = (performance.now() - start) / 1000;
-      console.log(`${f.name.padEnd(33)} ${ours.toFixed(2).padStart(9)} ${theirs.toFixed(2).padStart(11)} ${(ours / theirs).toFixed(2).padStart(7)} ${String(job.layers[0].featureCount).padStart(10)}`);
+      const seconds = (performance.now() - start) / 1000;
       await app.uploads.removeDataset(municipalityId, job.layerId!, operator);
+      return seconds;
+    };
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
+    console.log(`each file ${runs}× in turn (ogr2ogr, then the pipeline); medians, then the range of the ratios of each turn`);
+    console.log('file                              pipeline s   ogr2ogr s   ratio   ratios of turns');
+    for (const f of files) {
+      const ours: number[] = [];
+      const theirs: number[] = [];
+      for (let run = 0; run < runs; run++) {
+        // ogr2ogr first in each turn: the background work a bulk load leaves (autovacuum of the
+        // new rows) then falls on our run, not on the yardstick.
+        theirs.push(ogr2ogrSeconds(f.file, 'bench_ogr2ogr'));
+        ours.push(await pipelineSeconds(f));
+      }
+      const ratios = ours.map((o, i) => o / theirs[i]);
+      console.log(`${f.name.padEnd(33)} ${median(ours).toFixed(2).padStart(9)} ${median(theirs).toFixed(2).padStart(11)} ${(median(ours) / median(theirs)).toFixed(2).padStart(7)}   ${range(ratios)}`);
     }
     console.log(`peak RSS of this process (app + pipeline): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
   } finally {
