@@ -12,7 +12,7 @@ import { GdalError, type VectorBackend } from './gdal/index.js';
 import type { DatasetInfo, SourceLayerInfo } from './gdal/types.js';
 import { checkGeoJson } from './geojsonCheck.js';
 import { stageGeoJsonByCopy, type CheckedFeature } from './load/copyStage.js';
-import { directTarget, indexStaging, stageDirect, takesDirectStaging } from './load/directStage.js';
+import { directTarget, indexStaging, stageDirect, takesDirectStaging, windStaging } from './load/directStage.js';
 import { geojsonSchema } from './load/geojsonSchema.js';
 import { shapefileGeometryType } from './load/shapefileType.js';
 import { geoJsonListing, stagedGeoJsonListing } from './load/stagedListing.js';
@@ -151,6 +151,8 @@ interface EarlyStaging {
    * published without a rewrite: its spatial index is built now, beside the statistics.
    */
   publishedForm?: boolean;
+  /** The table holds a shapefile's polygons (unlogged, rings clockwise): wound now, beside the statistics. */
+  polygons?: boolean;
 }
 
 /** Where a layer's staged features are: rows of `upload_feature`, or a staging table of their own. */
@@ -305,6 +307,26 @@ async function emptyColumns(pool: pg.Pool, staged: StagedRows, names: string[]):
 }
 
 /**
+ * Readies a staging table for publishing while the statistics read it (see `stageLayer`). Never
+ * fails: publishing does whatever this could not.
+ * @returns what to do once the statistics are done, resolving to whether the table's polygons
+ * are now wound by the right-hand rule
+ */
+async function prepareForPublishing(pool: pg.Pool, table: string, early: EarlyStaging): Promise<() => Promise<boolean>> {
+  if (early.publishedForm) {
+    await timed('analyse: GiST index', () => indexStaging(pool, table)).catch(() => {});
+    return async () => false;
+  }
+  if (!early.polygons) return async () => false;
+  const wound = await timed('analyse: polygons wound, logged and indexed', () => windStaging(pool, table)).catch(() => undefined);
+  if (!wound) return async () => false;
+  return () => wound.swap().then(
+    () => true,
+    () => wound.discard().then(() => false, () => false),
+  );
+}
+
+/**
  * Stages a checked GeoJSON from its parsed document by COPY (see load/copyStage.ts), or gives
  * undefined when GDAL must read it: fields or ids its driver reads in ways not copied here, a CRS
  * that is not a plain EPSG name (GDAL lists it), or a COPY the database refused.
@@ -415,6 +437,7 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
         table: stageDirect(ctx.pool, ctx.backend, target, jobId, dataset.path, '', staging).catch(() => undefined),
         adopted: false,
         publishedForm: staging.logged,
+        polygons: shapeType === 'MULTIPOLYGON',
       });
       let early: EarlyStaging | undefined = direct && !copyFirst ? stageWithGdal(direct) : undefined;
       try {
@@ -570,10 +593,14 @@ async function stageLayer(
       await rm(out, { force: true });
     }
   }
-  // A table in its published form gets its spatial index on another connection meanwhile (the
-  // statistics and the index each keep one core busy); publishing keeps it, or builds it if this failed.
-  const index = 'table' in staged && ready && early?.publishedForm ? timed('analyse: GiST index', () => indexStaging(ctx.pool, ready)).catch(() => {}) : undefined;
-  const stats = await timed('analyse: staged stats', () => stagedStats(ctx.pool, staged)).finally(() => index);
+  // While the statistics run, a table already in LKS-92 is made ready for publishing on another
+  // connection (each keeps one core busy): the spatial index of one in its published form, the
+  // wound, logged, indexed copy of a shapefile's polygons. Publishing keeps what was done, and does
+  // it itself when this failed.
+  const inLks92 = !targetSrs && srid === 3059;
+  const prepared = 'table' in staged && ready && inLks92 ? prepareForPublishing(ctx.pool, ready, early!) : undefined;
+  const stats = await timed('analyse: staged stats', () => stagedStats(ctx.pool, staged)).finally(() => prepared);
+  const ringsWound = (early?.ringsWound ?? false) || (prepared ? await (await prepared)() : false);
   const families = geometryFamilies(stats.byType);
   if (stats.nullOrEmpty) {
     // Numbered from 1 as users count, which is also the id a published feature gets.
@@ -627,7 +654,7 @@ async function stageLayer(
     ...(crsProblem ? { crsProblem: crsProblem.message } : {}),
     ...(stats.extent ? { extent: stats.extent } : {}),
     ...('table' in staged ? { stagingTable: staged.table } : {}),
-    ...('table' in staged && ready && early?.ringsWound ? { ringsWound: true as const } : {}),
+    ...('table' in staged && ready && ringsWound ? { ringsWound: true as const } : {}),
     ...(!stats.invalid && Object.keys(stats.byType).every((t) => /^(MULTI)?(POINT|LINESTRING|POLYGON)$/.test(t)) ? { allValid: true } : {}),
     ...(!stats.nullOrEmpty && families.length === 1 ? { uniform: true } : {}),
   };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rootDir } from '../../../server/src/config.js';
 import { hasNativeGdal } from '../../../server/src/uploads/gdal/probe.js';
+import { stagingTables } from '../../../server/src/uploads/load/directStage.js';
 import type { UploadJob } from '../../../server/src/uploads/types.js';
 import { describeWhen } from '../../helpers/requirements.js';
 import { databaseKinds, startTestApp, type TestApp } from '../../helpers/testApp.js';
@@ -49,16 +50,20 @@ describeWhen(hasNativeGdal() && databaseKinds().includes('postgis'), 'shapefiles
     }
   });
 
-  it('publishes a shapefile\'s clockwise polygons wound by the right-hand rule, holes and parts kept', async () => {
+  it('winds a shapefile\'s clockwise polygons by the right-hand rule while it is analysed, and publishes them without rewriting, holes and parts kept', async () => {
     const { app } = current;
     const job = await analyse(app, path.join(uploads, 'kvartali_lks92.zip'));
-    expect(job.layers[0]).toMatchObject({ geometryType: 'MultiPolygon', featureCount: 2, crs: 'EPSG:3059' });
-    expect(job.layers[0].ringsWound).toBeUndefined();
+    expect(job.layers[0]).toMatchObject({ geometryType: 'MultiPolygon', featureCount: 2, crs: 'EPSG:3059', ringsWound: true });
+    const staged = await storage(app, job.layers[0].stagingTable!);
+    expect(staged.relpersistence).toBe('p');
     await app.uploads.publish(job.id, { title: { lv: `Kvartāli ${job.id.slice(0, 6)}` } }, { userId: null, ip: null });
     await app.uploads.idle();
     const done = (await app.uploads.get(job.id))!;
     expect(done.status, JSON.stringify(done.errors)).toBe('done');
     const { rows: [{ table }] } = await app.pg.pool.query('SELECT source_table AS table FROM layer WHERE id = $1', [done.layerId]);
+    expect((await storage(app, table)).relfilenode).toBe(staged.relfilenode);
+    // Nothing of the job is left staged: the clockwise original went when its wound copy took its place.
+    expect(await stagingTables(app.pg.pool, job.id)).toEqual([]);
     const { rows } = await app.pg.pool.query(
       `SELECT nosaukums, ST_IsPolygonCCW(geom) AS ccw, ST_NumGeometries(geom) AS parts, ST_NumInteriorRings(ST_GeometryN(geom, 1)) AS holes, ST_Area(geom) AS area FROM "${table}" ORDER BY id`,
     );

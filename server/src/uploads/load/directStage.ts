@@ -85,3 +85,49 @@ export async function dropStaging(db: pg.Pool | pg.PoolClient, jobId: string, ke
 export async function indexStaging(db: pg.Pool | pg.PoolClient, table: string): Promise<void> {
   await db.query(`CREATE INDEX "${table}_geom_gix" ON "${table}" USING gist (_upload_geom)`);
 }
+
+/**
+ * Writes a copy of an unlogged staging table of MultiPolygons (a shapefile's, rings clockwise)
+ * in its published form: logged, rings wound by the right-hand rule, with its key and spatial
+ * index. It reads the table as the analysis's statistics do, on a connection of its own, so the
+ * two share the machine's cores; publishing then renames instead of rewriting. The caller puts the
+ * copy in the table's place (`swap`) once the statistics are done, or drops it (`discard`).
+ */
+export async function windStaging(pool: pg.Pool, table: string): Promise<{ swap(): Promise<void>; discard(): Promise<void> }> {
+  const wound = `${table}_w`;
+  const { rows } = await pool.query<{ name: string }>(
+    `SELECT attname AS name FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+    [`"${table}"`],
+  );
+  const columns = rows.map(({ name }) =>
+    name === '_upload_geom' ? 'ST_ForcePolygonCCW(_upload_geom)::geometry(MultiPolygon, 3059) AS _upload_geom' : `"${name.replace(/"/g, '""')}"`,
+  );
+  const discard = async () => {
+    await pool.query(`DROP TABLE IF EXISTS "${wound}"`);
+  };
+  try {
+    await pool.query(`CREATE TABLE "${wound}" AS SELECT ${columns.join(', ')} FROM "${table}"`);
+    await pool.query(`ALTER TABLE "${wound}" ADD PRIMARY KEY (_upload_fid)`);
+    await indexStaging(pool, wound);
+  } catch (err) {
+    await discard().catch(() => {});
+    throw err;
+  }
+  return {
+    discard,
+    async swap() {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(`DROP TABLE "${table}"`);
+        await client.query(`ALTER TABLE "${wound}" RENAME TO "${table}"`);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
