@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -7,25 +7,12 @@ import { rootDir } from '../../../server/src/config.js';
 import type { UploadJob } from '../../../server/src/uploads/types.js';
 import { describeWhen } from '../../helpers/requirements.js';
 import { databaseKinds, startTestApp, type TestApp } from '../../helpers/testApp.js';
+import { analyseFile } from '../../helpers/uploadService.js';
 import { municipalityId } from '../../helpers/users.js';
 
 const fixtures = path.join(rootDir, 'tests/fixtures');
 const operator = { userId: null, ip: null };
 const lks92 = { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::3059' } };
-
-/** Analyses a file through the upload service; with `gdal`, as if the pipeline could not stage it itself. */
-async function analyse(app: FastifyInstance, file: string, gdal = false): Promise<UploadJob> {
-  const copy = await app.uploads.newFilePath(path.basename(file));
-  await copyFile(file, copy);
-  if (gdal) process.env.UPLOAD_DIRECT_STAGE = 'no';
-  try {
-    const id = await app.uploads.submit(path.basename(file), copy, {}, { municipalityId: await municipalityId(app, 'testa'), userId: null });
-    await app.uploads.idle();
-    return (await app.uploads.get(id))!;
-  } finally {
-    delete process.env.UPLOAD_DIRECT_STAGE;
-  }
-}
 
 async function publish(app: FastifyInstance, job: UploadJob, request: object = {}): Promise<UploadJob> {
   await app.uploads.publish(job.id, { title: { lv: `${path.basename(job.fileName)} ${job.id.slice(0, 6)}` }, ...request }, operator);
@@ -74,7 +61,7 @@ describeWhen(databaseKinds().includes('postgis'), 'GeoJSON staged by COPY [postg
       { type: 'Feature', properties: { nosaukums: 'Ķekavas iela', skaits: null, platiba: 3, aktivs: false, piezime: null }, geometry: { type: 'MultiPolygon', coordinates: [[wound(500100, 300000, false)]] } },
     ];
     await writeFile(file, JSON.stringify({ type: 'FeatureCollection', crs: lks92, features }));
-    const job = await analyse(app, file);
+    const job = await analyseFile(app, file);
     expect(job.status, JSON.stringify(job.errors)).toBe('ready');
     const layer = job.layers[0];
     expect(layer).toMatchObject({ geometryType: 'MultiPolygon', featureCount: 2, crs: 'EPSG:3059', ringsWound: true, allValid: true, uniform: true });
@@ -129,8 +116,8 @@ describeWhen(databaseKinds().includes('postgis'), 'GeoJSON staged by COPY [postg
     );
     const files = [path.join(fixtures, 'uploads/punkti_lks92.geojson'), path.join(fixtures, 'boundaries/ciemi_lks92.geojson'), mixedOrder];
     for (const file of files) {
-      const ours = await analyse(app, file);
-      const gdals = await analyse(app, file, true);
+      const ours = await analyseFile(app, file);
+      const gdals = await analyseFile(app, file, { throughRows: true });
       const name = path.basename(file);
       expect(ours.layers[0].ringsWound, name).toBe(true);
       expect(gdals.layers[0].ringsWound, name).toBeUndefined();
@@ -150,7 +137,7 @@ describeWhen(databaseKinds().includes('postgis'), 'GeoJSON staged by COPY [postg
     const { app } = ctx();
     const file = path.join(dir, 'datumi.geojson');
     await writeFile(file, JSON.stringify({ type: 'FeatureCollection', crs: lks92, features: [{ type: 'Feature', properties: { datums: '2024-05-01' }, geometry: { type: 'Point', coordinates: [500000, 300000] } }] }));
-    const job = await analyse(app, file);
+    const job = await analyseFile(app, file);
     expect(job.layers[0].ringsWound).toBeUndefined();
     expect(job.layers[0].fields).toMatchObject([{ name: 'datums', ogrType: 'Date' }]);
     const published = await publishedTable(app, (await publish(app, job)).layerId!);

@@ -1,24 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rootDir } from '../../../server/src/config.js';
 import { hasNativeGdal } from '../../../server/src/uploads/gdal/probe.js';
 import { stagingTables } from '../../../server/src/uploads/load/directStage.js';
-import type { UploadJob } from '../../../server/src/uploads/types.js';
 import { describeWhen } from '../../helpers/requirements.js';
 import { databaseKinds, startTestApp, type TestApp } from '../../helpers/testApp.js';
-import { municipalityId } from '../../helpers/users.js';
+import { analyseFile } from '../../helpers/uploadService.js';
 
 const uploads = path.join(rootDir, 'tests/fixtures/uploads');
-
-async function analyse(app: FastifyInstance, file: string): Promise<UploadJob> {
-  const copy = await app.uploads.newFilePath(path.basename(file));
-  await copyFile(file, copy);
-  const id = await app.uploads.submit(path.basename(file), copy, {}, { municipalityId: await municipalityId(app, 'testa'), userId: null });
-  await app.uploads.idle();
-  return (await app.uploads.get(id))!;
-}
 
 /** The file a table's rows are in, and whether it is logged: a rewrite gives a new file. */
 const storage = async (app: FastifyInstance, table: string) =>
@@ -34,7 +24,7 @@ describeWhen(hasNativeGdal() && databaseKinds().includes('postgis'), 'shapefiles
 
   it('stages points and lines by their header type in logged tables, and publishes them without rewriting', async () => {
     const { app } = current;
-    const job = await analyse(app, path.join(uploads, 'latvija_1257.zip'));
+    const job = await analyseFile(app, path.join(uploads, 'latvija_1257.zip'));
     expect(job.status, JSON.stringify(job.errors)).toBe('ready');
     for (const layer of job.layers) {
       const staged = await storage(app, layer.stagingTable!);
@@ -52,7 +42,7 @@ describeWhen(hasNativeGdal() && databaseKinds().includes('postgis'), 'shapefiles
 
   it('winds a shapefile\'s clockwise polygons by the right-hand rule while it is analysed, and publishes them without rewriting, holes and parts kept', async () => {
     const { app } = current;
-    const job = await analyse(app, path.join(uploads, 'kvartali_lks92.zip'));
+    const job = await analyseFile(app, path.join(uploads, 'kvartali_lks92.zip'));
     expect(job.layers[0]).toMatchObject({ geometryType: 'MultiPolygon', featureCount: 2, crs: 'EPSG:3059', ringsWound: true });
     const staged = await storage(app, job.layers[0].stagingTable!);
     expect(staged.relpersistence).toBe('p');

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from '../../db/transaction.js';
 import { pgConnection, type PgConnection, type VectorBackend } from '../gdal/index.js';
 import type { StagingOptions } from '../gdal/types.js';
 import { timed } from '../profile.js';
@@ -115,19 +116,10 @@ export async function windStaging(pool: pg.Pool, table: string): Promise<{ swap(
   }
   return {
     discard,
-    async swap() {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+    swap: () =>
+      inTransaction(pool, async (client) => {
         await client.query(`DROP TABLE "${table}"`);
         await client.query(`ALTER TABLE "${wound}" RENAME TO "${table}"`);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
+      }),
   };
 }
