@@ -422,15 +422,17 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
         encoding = utf8.encoding;
       } else encoding = await declaredEncoding(found.path, dsExt);
       const openOptions = [...(encoding.option ? [encoding.option] : []), ...(dsExt === '.csv' ? ['AUTODETECT_TYPE=YES', 'KEEP_GEOM_COLUMNS=NO'] : [])];
-      // A GeoJSON or a shapefile holds one layer: with a native GDAL and a real database, ogr2ogr
-      // stages it while it is checked or listed here; kept when the layer needs no reprojection by GDAL.
+      // A GeoJSON or a shapefile holds one layer: on a real database it is staged while it is
+      // checked or listed here (a GeoJSON by our COPY after the check, else by ogr2ogr beside it);
+      // the table is kept when the layer needs no reprojection by GDAL.
       const isGeoJson = dsExt === '.geojson' || dsExt === '.json';
       const checked = isGeoJson && (await stat(dataset.path)).size <= geoJsonCheckLimit;
       // A checked GeoJSON is staged from the check's parse by COPY, unless GDAL must read it.
       const copyFirst = checked && takesDirectStaging(ctx.pool);
       const direct = isGeoJson || dsExt === '.shp' ? directTarget(ctx.pool, ctx.backend) : undefined;
       // A shapefile's header gives its type: staged as published, points and lines in a logged
-      // table that publishing need not rewrite (polygons are rewound by publishing anyway).
+      // table that publishing need not rewrite; polygons, whose rings are clockwise, in an unlogged
+      // one that the analysis then writes once more, wound (see prepareForPublishing).
       const shapeType = dsExt === '.shp' ? await shapefileGeometryType(dataset.path) : undefined;
       const staging = { openOptions, geometryType: shapeType, logged: !!shapeType && shapeType !== 'MULTIPOLYGON' };
       const stageWithGdal = (target: NonNullable<typeof direct>): EarlyStaging => ({
