@@ -70,6 +70,7 @@ describe('geojsonSchema', () => {
     expect(fallback(collection(point({ a: 1 }), point({ a: 'x' })))).toMatch(/mixed/);
     expect(fallback(collection(point({ a: true }), point({ a: 1 })))).toMatch(/mixed/);
     expect(fallback(collection(point({ _upload_fid: 1 })))).toMatch(/pipeline's own/);
+    expect(fallback(collection(point({ [`ūdensvada_${'ā'.repeat(30)}`]: 1 })))).toMatch(/longer than a column name/);
     expect(fallback({ type: 'Feature', properties: {}, geometry: null })).toMatch(/FeatureCollection/);
     // JSON.parse reads 2.0 as 2; GDAL reads it as a real.
     expect(fallback(JSON.parse('{"type":"FeatureCollection","features":[]}'))).toBeUndefined();

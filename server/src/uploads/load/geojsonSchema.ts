@@ -123,6 +123,8 @@ export function geojsonSchema(root: unknown, text: string): GeoJsonSchema | Sche
       if (kind === undefined) {
         if (indexLike.test(key)) return { fallback: `the property name "${key}" is a number` };
         if (key.startsWith('_upload_')) return { fallback: `the property name "${key}" is the pipeline's own` };
+        // PostgreSQL cuts longer column names, so two could become one.
+        if (Buffer.byteLength(key) > 63) return { fallback: `the property name "${key}" is longer than a column name may be` };
         if (lowerNames.has(key.toLowerCase())) return { fallback: `property names differing only in case (${key})` };
         lowerNames.add(key.toLowerCase());
         kind = 'null';
