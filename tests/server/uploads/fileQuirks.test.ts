@@ -4,9 +4,8 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { rootDir } from '../../../server/src/config.js';
 import { stagingTables } from '../../../server/src/uploads/load/directStage.js';
-import { multipart } from '../../helpers/multipart.js';
 import { describeEachDatabase } from '../../helpers/testApp.js';
-import { editorHeaders } from '../../helpers/users.js';
+import { publishAsEditor, uploadAsEditor } from '../../helpers/uploads.js';
 
 const external = path.join(rootDir, 'tests/fixtures/external');
 
@@ -19,20 +18,8 @@ interface Job {
   layerId?: string;
 }
 
-async function upload(app: FastifyInstance, file: string, fields: Record<string, string> = {}): Promise<Job> {
-  const body = multipart(path.basename(file), readFileSync(file), fields);
-  const res = await app.inject({ method: 'POST', url: '/api/uploads', payload: body.payload, headers: { ...body.headers, ...(await editorHeaders(app)) } });
-  expect(res.statusCode, res.body).toBe(202);
-  await app.uploads.idle();
-  return (await app.inject({ url: `/api/uploads/${res.json().id}`, headers: await editorHeaders(app) })).json();
-}
-
-async function publish(app: FastifyInstance, job: Job, body: object): Promise<Job> {
-  const res = await app.inject({ method: 'POST', url: `/api/uploads/${job.id}/publish`, headers: await editorHeaders(app), payload: body });
-  expect(res.statusCode, res.body).toBe(202);
-  await app.uploads.idle();
-  return (await app.inject({ url: `/api/uploads/${job.id}`, headers: await editorHeaders(app) })).json();
-}
+const upload = (app: FastifyInstance, file: string, fields: Record<string, string> = {}) => uploadAsEditor<Job>(app, file, fields);
+const publish = (app: FastifyInstance, job: Job, body: object) => publishAsEditor<Job>(app, job.id, body);
 
 const expectedCount = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { features: unknown[] }).features.length;
 

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { rootDir } from '../../../server/src/config.js';
-import { multipart } from '../../helpers/multipart.js';
 import { describeEachDatabase } from '../../helpers/testApp.js';
+import { publishAsEditor, uploadAsEditor } from '../../helpers/uploads.js';
 import { editorHeaders } from '../../helpers/users.js';
 
 const dir = path.join(rootDir, 'tests/fixtures/uploads/formats');
@@ -20,19 +19,10 @@ interface Job {
   layerId?: string;
 }
 
-async function upload(app: FastifyInstance, file: string): Promise<Job> {
-  const body = multipart(file, readFileSync(path.join(dir, file)));
-  const res = await app.inject({ method: 'POST', url: '/api/uploads', payload: body.payload, headers: { ...body.headers, ...(await asEditor(app)) } });
-  expect(res.statusCode, res.body).toBe(202);
-  await app.uploads.idle();
-  return (await app.inject({ url: `/api/uploads/${res.json().id}`, headers: await asEditor(app) })).json();
-}
+const upload = (app: FastifyInstance, file: string) => uploadAsEditor<Job>(app, path.join(dir, file));
 
 async function publish(app: FastifyInstance, job: Job, body: object): Promise<{ layerId: string; names: string[] }> {
-  const res = await app.inject({ method: 'POST', url: `/api/uploads/${job.id}/publish`, headers: await asEditor(app), payload: body });
-  expect(res.statusCode, res.body).toBe(202);
-  await app.uploads.idle();
-  const done: Job = (await app.inject({ url: `/api/uploads/${job.id}`, headers: await asEditor(app) })).json();
+  const done = await publishAsEditor<Job>(app, job.id, body);
   expect(done.status, JSON.stringify(done.errors)).toBe('done');
   const items = (await app.inject({ url: `/ogc/collections/${done.layerId}/items?limit=100` })).json();
   // Every feature landed in the municipality (Mārupe area: 23.9–24.2 E, 56.8–57.0 N).

@@ -7,7 +7,7 @@ import { rootDir } from '../../../server/src/config.js';
 import type { UploadJob } from '../../../server/src/uploads/types.js';
 import { describeWhen } from '../../helpers/requirements.js';
 import { databaseKinds, startTestApp, type TestApp } from '../../helpers/testApp.js';
-import { analyseFile } from '../../helpers/uploadService.js';
+import { analyseFile } from '../../helpers/uploads.js';
 import { municipalityId } from '../../helpers/users.js';
 
 const fixtures = path.join(rootDir, 'tests/fixtures');

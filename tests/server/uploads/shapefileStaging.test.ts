@@ -6,7 +6,7 @@ import { hasNativeGdal } from '../../../server/src/uploads/gdal/probe.js';
 import { stagingTables } from '../../../server/src/uploads/load/directStage.js';
 import { describeWhen } from '../../helpers/requirements.js';
 import { databaseKinds, startTestApp, type TestApp } from '../../helpers/testApp.js';
-import { analyseFile } from '../../helpers/uploadService.js';
+import { analyseFile } from '../../helpers/uploads.js';
 
 const uploads = path.join(rootDir, 'tests/fixtures/uploads');
 

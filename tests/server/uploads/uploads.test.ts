@@ -7,6 +7,7 @@ import { rootDir } from '../../../server/src/config.js';
 import { stagingTables } from '../../../server/src/uploads/load/directStage.js';
 import { describeEachDatabase } from '../../helpers/testApp.js';
 import { multipart } from '../../helpers/multipart.js';
+import { publishAsEditor, uploadAsEditor } from '../../helpers/uploads.js';
 import { editorHeaders, municipalityId, signedInAs } from '../../helpers/users.js';
 
 const fixtures = path.join(rootDir, 'tests/fixtures');
@@ -27,21 +28,8 @@ interface UploadView {
 /** Headers of an editor of the fixture municipality, who uploads into it (one per app). */
 const asEditor = (app: FastifyInstance) => editorHeaders(app);
 
-const withHeaders = (req: { payload: Buffer; headers: Record<string, string> }, extra: Record<string, string>) => ({ ...req, headers: { ...req.headers, ...extra } });
-
-async function upload(app: FastifyInstance, file: string, fields: Record<string, string> = {}, name = path.basename(file)): Promise<UploadView> {
-  const res = await app.inject({ method: 'POST', url: '/api/uploads', ...withHeaders(multipart(name, readFileSync(file), fields), await asEditor(app)) });
-  expect(res.statusCode, res.body).toBe(202);
-  await app.uploads.idle();
-  return (await app.inject({ headers: await asEditor(app), method: 'GET', url: `/api/uploads/${res.json().id}` })).json();
-}
-
-async function publish(app: FastifyInstance, id: string, body: object): Promise<UploadView> {
-  const res = await app.inject({ headers: await asEditor(app), method: 'POST', url: `/api/uploads/${id}/publish`, payload: body });
-  expect(res.statusCode, res.body).toBe(202);
-  await app.uploads.idle();
-  return (await app.inject({ headers: await asEditor(app), method: 'GET', url: `/api/uploads/${id}` })).json();
-}
+const upload = (app: FastifyInstance, file: string, fields: Record<string, string> = {}, name = path.basename(file)) => uploadAsEditor<UploadView>(app, file, fields, name);
+const publish = (app: FastifyInstance, id: string, body: object) => publishAsEditor<UploadView>(app, id, body);
 
 /**
  * What a refused job left behind: a layer, staged features or staging tables. Per job, since other
@@ -315,7 +303,8 @@ describeEachDatabase(
 
     it('answers 413 naming the limit for a file over the upload size limit', async () => {
       const { app } = ctx();
-      const res = await app.inject({ method: 'POST', url: '/api/uploads', ...withHeaders(multipart('big.geojson', Buffer.alloc(3 * 1024 * 1024, 32)), await asEditor(app)) });
+      const body = multipart('big.geojson', Buffer.alloc(3 * 1024 * 1024, 32));
+      const res = await app.inject({ method: 'POST', url: '/api/uploads', payload: body.payload, headers: { ...body.headers, ...(await asEditor(app)) } });
       expect(res.statusCode).toBe(413);
       expect(res.json().message).toMatch(/upload limit of 2 MB/);
     });
