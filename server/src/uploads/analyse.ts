@@ -506,7 +506,9 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
           for (let n = 2; seen.includes(name); n++) name = `${given}_${n}`;
           seen.push(name);
           if (options.layer && options.layer !== name && options.layer !== source.name) continue;
-          layers.push(...await stageLayer(ctx, jobId, { ...dataset, scratch: [work, filePath], driver: info.driver, skipDrivers }, source, name, openOptions, encoding.label, options, warnings, crsProblems, xField && yField ? { x: xField.name, y: yField.name } : undefined, early));
+          const xy = xField && yField ? { x: xField.name, y: yField.name } : undefined;
+          const read = { ...dataset, scratch: [work, filePath], driver: info.driver, skipDrivers };
+          layers.push(...await stageLayer(ctx, jobId, options, { dataset: read, source, name, openOptions, encoding: encoding.label, xy, early }, { warnings, crsProblems }));
           done++;
           await ctx.progress(0.1 + (0.85 * done) / Math.max(datasets.length, done + 1));
         }
@@ -526,21 +528,35 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
   }
 }
 
-async function stageLayer(
-  ctx: AnalysisContext,
-  jobId: string,
+/** One layer of a dataset to stage, and how to read it. */
+interface LayerToStage {
   /** The dataset, the folders whose paths GDAL's messages should not show, GDAL's driver for it and the drivers not to use. */
-  dataset: { path: string; rel: string; scratch: string[]; driver: string; skipDrivers?: string[] },
-  source: SourceLayerInfo,
-  name: string,
-  openOptions: string[],
-  encoding: string | null,
-  options: UploadOptions,
-  warnings: Problem[],
-  crsProblems: Problem[],
-  xy: { x: string; y: string } | undefined,
-  early?: EarlyStaging,
-): Promise<UploadLayer[]> {
+  dataset: { path: string; rel: string; scratch: string[]; driver: string; skipDrivers?: string[] };
+  source: SourceLayerInfo;
+  /** The name the preview gives it, unique in the upload. */
+  name: string;
+  openOptions: string[];
+  /** The text encoding the preview shows. */
+  encoding: string | null;
+  /** The columns with the coordinates of a table without geometry (CSV, XLSX). */
+  xy?: { x: string; y: string };
+  /** The dataset's only layer, staged before it was listed. */
+  early?: EarlyStaging;
+}
+
+/** What the analysis of an upload has found wrong so far; CRS problems must be resolved before publishing. */
+interface AnalysisReport {
+  warnings: Problem[];
+  crsProblems: Problem[];
+}
+
+/**
+ * Stages one layer, works out its statistics, type, CRS and fields, and reports its problems.
+ * @returns the layer as the preview shows it, or one per geometry family when its types are mixed
+ */
+async function stageLayer(ctx: AnalysisContext, jobId: string, options: UploadOptions, layer: LayerToStage, report: AnalysisReport): Promise<UploadLayer[]> {
+  const { dataset, source, name, openOptions, encoding, xy, early } = layer;
+  const { warnings, crsProblems } = report;
   const chosen = parseEpsg(options.crs);
   if (options.crs && !chosen) throw refuse('crs.notCode', { crs: options.crs });
   // A GeoPackage's srs_id 0 and -1 ("Undefined geographic/Cartesian SRS") say the CRS is unknown.
