@@ -500,7 +500,7 @@ export async function analyseUpload(ctx: AnalysisContext, jobId: string, filePat
           if (geometryless && !(xField && yField)) continue;
           // A layer without a name (an unnamed KML document, or one the simpler KML driver calls
           // "Layer #0") takes the file's.
-          const unnamed = !source.name.trim() || (skipDrivers && /^Layer #\d+$/.test(source.name));
+          const unnamed = !source.name.trim() || (info.driver === 'KML' && /^Layer #\d+$/.test(source.name));
           const given = unnamed ? path.basename(dataset.rel, path.extname(dataset.rel)) : source.name.trim();
           let name = given;
           for (let n = 2; seen.includes(name); n++) name = `${given}_${n}`;
