@@ -5,9 +5,9 @@ import { suppressSmallCounts, SMALL_COUNT } from '../access/suppression.js';
 import { rootDir } from '../config.js';
 import type { ResolvedLayer } from '../layers/registry.js';
 import type { LocalizedText } from '../layers/types.js';
+import { quoteIdentifier as quote } from '../db/identifier.js';
 
 const template = readFileSync(path.join(rootDir, 'sql/queries/aggregate_by_unit.sql'), 'utf8');
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Which territorial units to aggregate by: parishes and towns, or villages. */
 export type UnitLevel = 'parish' | 'village';

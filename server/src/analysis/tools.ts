@@ -15,6 +15,7 @@ import {
   type Where,
   type WithinDistanceRequest,
 } from './types.js';
+import { quoteIdentifier as quote } from '../db/identifier.js';
 
 const read = (name: string) => readFileSync(path.join(rootDir, 'sql/analysis', `${name}.sql`), 'utf8');
 const templates = {
@@ -26,7 +27,6 @@ const templates = {
   stageOther: read('stage_other'),
 };
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 type Db = pg.Pool | pg.PoolClient;
 
 /** Fills `{{name}}` placeholders; every value comes from the registry or from this module. */

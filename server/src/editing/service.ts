@@ -5,6 +5,7 @@ import { badRequest, notFound, UserError } from '../plugins/errors.js';
 import { workflows } from '../workflows/definitions.js';
 import type { EditSpec } from './specs.js';
 import { validateProperties } from './validate.js';
+import { quoteIdentifier as quote } from '../db/identifier.js';
 
 /**
  * The one edit service behind the REST editing API, the workflow transitions and OGC API –
@@ -92,8 +93,6 @@ const geomSql = (spec: EditSpec, p: number) =>
   spec.geometryType === 'MultiPolygon'
     ? `ST_Multi(ST_Transform(ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON($${p}), 4326)), 3059))`
     : `ST_Transform(ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON($${p}), 4326)), 3059)`;
-
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Runs a write, turning the table's own CHECK refusals into a 400 the user can act on. */
 async function write<T>(ctx: EditContext, sql: string, values: unknown[]): Promise<pg.QueryResult<T & pg.QueryResultRow>> {

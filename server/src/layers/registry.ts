@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { LayerDefinition } from './types.js';
 import type { Role } from '../auth/roles.js';
+import { quoteIdentifier as quote } from '../db/identifier.js';
 
 /** Who reads a layer's records: anyone, or at least this role in the layer's municipality. */
 export type ReadRole = 'public' | Role;
@@ -45,8 +46,6 @@ export interface ResolvedLayer extends LayerDefinition {
     filter(firstParam: number): { conditions: string[]; values: unknown[] };
   };
 }
-
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * The layer registry, loaded from the `layer` table and re-read at most every `refreshMs`, so that

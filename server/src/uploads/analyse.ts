@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type pg from 'pg';
+import { quoteIdentifier as quote } from '../db/identifier.js';
 import { extractZip, type ZipLimits } from '../importers/zip.js';
 import type { FieldType, GeometryType } from '../layers/types.js';
 import { crsLabel, epsgFromWkt, latviaLonLat, parseEpsg } from './crs.js';
@@ -161,7 +162,7 @@ type StagedRows = { jobId: string; layer: string } | { table: string };
 /** A FROM item giving `feature_index` (0-based) and `geom` of staged features, with its parameters. */
 function stagedFrom(staged: StagedRows): { from: string; params: unknown[] } {
   if ('table' in staged) {
-    return { from: `(SELECT _upload_fid - 1 AS feature_index, _upload_geom AS geom FROM "${staged.table.replace(/"/g, '""')}") staged`, params: [] };
+    return { from: `(SELECT _upload_fid - 1 AS feature_index, _upload_geom AS geom FROM ${quote(staged.table)}) staged`, params: [] };
   }
   return { from: '(SELECT feature_index, geom FROM upload_feature WHERE job_id = $1 AND source_layer = $2) staged', params: [staged.jobId, staged.layer] };
 }
@@ -295,10 +296,9 @@ const libkmlColumns = new Set(['begin', 'end', 'altitudeMode', 'tessellate', 'ex
 /** Which of the named columns of a staged layer hold no value in any feature. */
 async function emptyColumns(pool: pg.Pool, staged: StagedRows, names: string[]): Promise<Set<string>> {
   if (!names.length) return new Set();
-  const quoted = (n: string) => `"${n.replace(/"/g, '""')}"`;
   const { rows } =
     'table' in staged
-      ? await pool.query<Record<string, number>>(`SELECT ${names.map((n, i) => `count(${quoted(n)})::int AS c${i}`).join(', ')} FROM ${quoted(staged.table)}`)
+      ? await pool.query<Record<string, number>>(`SELECT ${names.map((n, i) => `count(${quote(n)})::int AS c${i}`).join(', ')} FROM ${quote(staged.table)}`)
       : await pool.query<Record<string, number>>(
           `SELECT ${names.map((_, i) => `count(properties->>$${i + 3})::int AS c${i}`).join(', ')} FROM upload_feature WHERE job_id = $1 AND source_layer = $2`,
           [staged.jobId, staged.layer, ...names],

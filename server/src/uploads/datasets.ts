@@ -1,8 +1,7 @@
 import type pg from 'pg';
 import type { LocalizedText } from '../layers/types.js';
 import { notFound } from '../plugins/errors.js';
-
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+import { quoteIdentifier as quote } from '../db/identifier.js';
 
 export interface DatasetVersion {
   version: number;

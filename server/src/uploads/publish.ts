@@ -7,8 +7,7 @@ import { dropStaging } from './load/directStage.js';
 import { problemError, type ProblemCode } from './problems.js';
 import { timed } from './profile.js';
 import type { PublishRequest, UploadField, UploadJob, UploadLayer } from './types.js';
-
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+import { quoteIdentifier as quote } from '../db/identifier.js';
 
 const castFn: Record<string, string> = {
   Integer: 'upload_integer',

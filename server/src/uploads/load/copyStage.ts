@@ -7,6 +7,7 @@ import { timed } from '../profile.js';
 import { geojsonToEwkb, type CheckedGeometry } from './geojsonToEwkb.js';
 import type { GeoJsonSchema } from './geojsonSchema.js';
 import { newStagingTable } from './directStage.js';
+import { quoteIdentifier as quote } from '../../db/identifier.js';
 
 /** A feature of a checked GeoJSON FeatureCollection. */
 export interface CheckedFeature {
@@ -14,7 +15,6 @@ export interface CheckedFeature {
   geometry?: CheckedGeometry | null;
 }
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 /** COPY's text format: backslash, tab and line breaks escaped, null as \N. */
 const copyText = (s: string) => (/[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!) : s);
 const rowsPerChunk = 1000;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { quoteIdentifier as quote } from '../../db/identifier.js';
 import { inTransaction } from '../../db/transaction.js';
 import { pgConnection, type PgConnection, type VectorBackend } from '../gdal/index.js';
 import type { StagingOptions } from '../gdal/types.js';
@@ -79,6 +80,16 @@ export async function dropStaging(db: pg.Pool | pg.PoolClient, jobId: string, ke
   }
 }
 
+/** The columns of a staging table in their order, with their types as `format_type` names them (no modifiers). */
+export async function stagingColumns(db: pg.Pool | pg.PoolClient, table: string): Promise<{ name: string; type: string }[]> {
+  const { rows } = await db.query<{ name: string; type: string }>(
+    `SELECT attname AS name, format_type(atttypid, NULL) AS type FROM pg_attribute
+      WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+    [quote(table)],
+  );
+  return rows;
+}
+
 /**
  * Builds the spatial index of a staging table in its published form (see `publishInPlace`, which
  * renames it with the table instead of building one).
@@ -96,12 +107,8 @@ export async function indexStaging(db: pg.Pool | pg.PoolClient, table: string): 
  */
 export async function windStaging(pool: pg.Pool, table: string): Promise<{ swap(): Promise<void>; discard(): Promise<void> }> {
   const wound = `${table}_w`;
-  const { rows } = await pool.query<{ name: string }>(
-    `SELECT attname AS name FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
-    [`"${table}"`],
-  );
-  const columns = rows.map(({ name }) =>
-    name === '_upload_geom' ? 'ST_ForcePolygonCCW(_upload_geom)::geometry(MultiPolygon, 3059) AS _upload_geom' : `"${name.replace(/"/g, '""')}"`,
+  const columns = (await stagingColumns(pool, table)).map(({ name }) =>
+    name === '_upload_geom' ? 'ST_ForcePolygonCCW(_upload_geom)::geometry(MultiPolygon, 3059) AS _upload_geom' : quote(name),
   );
   const discard = async () => {
     await pool.query(`DROP TABLE IF EXISTS "${wound}"`);

@@ -93,8 +93,8 @@ function fieldOrder(names: string[], after: Map<string, Set<string>>): string[] 
 /**
  * Types the fields and the geometry of a GeoJSON FeatureCollection that `checkGeoJson` found
  * valid, the way GDAL's GeoJSON driver (3.6) lists them: fields in the order the features give
- * them (ties by name, see `fieldOrder`), integers as Integer (Integer64 past 32 bits), any real or integer mix as Real, JSON booleans as
- * Boolean, only nulls as String. Whatever the driver reads in ways not copied here — dates, lists,
+ * them (ties by name, see `fieldOrder`), integers as Integer (Integer64 past 32 bits), any real
+ * or integer mix as Real, JSON booleans as Boolean, only nulls as String. Whatever the driver reads in ways not copied here — dates, lists,
  * objects, string ids, mixed kinds, keys that a parsed object reorders or that differ only in
  * case — gives a fallback with the reason, and the caller lets GDAL read the file.
  * @param root the parsed document

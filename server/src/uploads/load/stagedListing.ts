@@ -2,6 +2,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import type { DatasetInfo } from '../gdal/types.js';
 import type { GeoJsonSummary } from '../geojsonCheck.js';
+import { stagingColumns } from './directStage.js';
 
 /** The OGR field type behind each column type ogr2ogr creates in PostgreSQL. */
 const ogrTypeOf: Record<string, string> = {
@@ -40,13 +41,8 @@ const ogrTypeOf: Record<string, string> = {
  */
 export async function stagedGeoJsonListing(db: pg.Pool, table: string, summary: GeoJsonSummary, file: string): Promise<DatasetInfo | undefined> {
   if (summary.epsg === undefined) return undefined;
-  const { rows } = await db.query<{ name: string; type: string }>(
-    `SELECT attname AS name, format_type(atttypid, NULL) AS type FROM pg_attribute
-      WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
-    [`"${table.replace(/"/g, '""')}"`],
-  );
   const fields: { name: string; type: string }[] = [];
-  for (const column of rows) {
+  for (const column of await stagingColumns(db, table)) {
     if (column.name === '_upload_fid' || column.name === '_upload_geom') continue;
     const type = ogrTypeOf[column.type];
     if (!type) return undefined;
