@@ -57,7 +57,8 @@ export interface BuildOptions {
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? { level: opts.config.logLevel },
-    trustProxy: true,
+    // Forwarding headers only from the configured proxies; by default the socket's peer is the client.
+    trustProxy: fastifyTrustProxy(opts.config.trustProxy),
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -108,6 +109,14 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   await serveClient(app, opts.config.clientDir);
   return app;
+}
+
+/**
+ * TRUST_PROXY as Fastify's option: a hop count becomes the function Fastify itself makes of one
+ * (its types accept only addresses and functions).
+ */
+function fastifyTrustProxy(trust: AppConfig['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
 /** Serves the built single-page client at / with index.html as the fallback for its routes. */
