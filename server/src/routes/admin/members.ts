@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { listMembers, removeMembership, setUserDisabled } from '../../auth/repository.js';
 import { requirePlatformAdmin, requireRole } from '../../plugins/auth.js';
 import { badRequest, UserError } from '../../plugins/errors.js';
+import { personalData } from '../../plugins/securityHeaders.js';
 import { ErrorBody } from '../layers/schemas.js';
 
 const Member = Type.Object({
@@ -44,7 +45,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const municipalityId = administeredMunicipality(request, request.query.municipalityId);
-      reply.header('cache-control', 'no-store');
+      personalData(reply);
       return { municipalityId, users: await listMembers(app.pg.pool, municipalityId) };
     },
   );
