@@ -12,6 +12,7 @@ import audit from './plugins/audit.js';
 import auth from './plugins/auth.js';
 import database from './plugins/database.js';
 import errors from './plugins/errors.js';
+import inputGuard from './plugins/inputGuard.js';
 import tenancy from './plugins/tenancy.js';
 import wms from './plugins/wms.js';
 import healthRoutes from './routes/health/index.js';
@@ -64,6 +65,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   app.decorate('config', opts.config);
   await app.register(errors);
+  await app.register(inputGuard);
   await app.register(fastifySwagger, {
     openapi: {
       info: {
