@@ -331,7 +331,7 @@ describeEachDatabase(
             where: 'header "X-Municipality"',
             only: 'editor',
             value: h.label,
-            request: (headers) => ({ ...jsonRequest(url(basePath, baseQuery), baseBodyText)(headers), headers: { ...headers, ...(baseBodyText ? { 'content-type': 'application/json' } : {}), 'x-municipality': h.url! } }),
+            request: (headers) => jsonRequest(url(basePath, baseQuery), baseBodyText)({ ...headers, 'x-municipality': h.url! }),
           });
         }
 
