@@ -172,7 +172,7 @@ describeEachDatabase(
       const one = async (sql: string) => (await app.pg.query(sql, [id])).rows[0]?.id as number | undefined;
       Object.assign(known, {
         layerId: `${code}-sewer-connections`,
-        collectionId: `${code}-addresses`,
+        collectionId: `${code}-sewer-connections`,
         layer: `${code}-addresses`,
         of: `${code}-facilities-schools`,
         by: `${code}-parishes`,
@@ -183,9 +183,15 @@ describeEachDatabase(
         code,
         m: code,
         sourceId: 'osm',
-        z: 14,
-        x: 9300,
-        y: 5000,
+        // Path segments are strings, whatever they stand for.
+        z: '14',
+        x: '9300',
+        y: '5000',
+        file: 'sewer.by_village.csv',
+        url: 'https://example.lv/geoserver/ows',
+        issuer: 'https://example.lv/oidc',
+        geometry: { type: 'Point', coordinates: [24.1, 56.95] },
+        boundary: { type: 'MultiPolygon', coordinates: [[[[24, 56.9], [24.1, 56.9], [24.1, 57], [24, 56.9]]]] },
         unit: await one(`SELECT min(id)::int AS id FROM territorial_unit WHERE municipality_id = $1`),
         village: await one(`SELECT min(id)::int AS id FROM territorial_unit WHERE municipality_id = $1 AND kind = 'village'`),
         email: 'fuzz@tests.example.lv',
@@ -198,10 +204,10 @@ describeEachDatabase(
       if (!schema) return known[name] ?? 'x';
       if (schema.const !== undefined) return schema.const;
       if (schema.enum?.length) return schema.enum[0];
-      const alternative = schema.anyOf?.[0] ?? schema.oneOf?.[0];
-      if (alternative) return sample(alternative, name, depth);
       const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
       if (name in known && (type === undefined || typeof known[name] === (type === 'integer' ? 'number' : type))) return known[name];
+      const alternative = schema.anyOf?.[0] ?? schema.oneOf?.[0];
+      if (alternative) return sample(alternative, name, depth);
       switch (type) {
         case 'integer':
         case 'number':
@@ -250,6 +256,8 @@ describeEachDatabase(
         // Destructive routes last, so that what they remove does not hide faults in the others.
         .sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
       const failures: Failure[] = [];
+      /** 400 answers whose message does not name the parameter that held the hostile value. */
+      const unnamed: string[] = [];
       const routeNames = new Set<string>();
       let requests = 0;
 
@@ -308,8 +316,13 @@ describeEachDatabase(
           for (const at of bodyPaths(bodySchema)) {
             const body = structuredClone(baseBody) as Record<string, unknown>;
             let target = body;
+            let targetSchema: Schema | undefined = bodySchema;
             for (const k of at.slice(0, -1)) {
-              if (typeof target[k] !== 'object' || target[k] === null || Array.isArray(target[k])) target[k] = {};
+              targetSchema = targetSchema?.properties?.[k];
+              if (typeof target[k] !== 'object' || target[k] === null || Array.isArray(target[k])) {
+                const made = sample(targetSchema, k);
+                target[k] = typeof made === 'object' && made !== null && !Array.isArray(made) ? made : {};
+              }
               target = target[k] as Record<string, unknown>;
             }
             target[at[at.length - 1]] = '__hostile__';
@@ -358,6 +371,11 @@ describeEachDatabase(
           } catch {
             return; // light-my-request refused to build the request (e.g. a header value it cannot send)
           }
+          const param = /"([^"]+)"$/.exec(c.where)?.[1]?.split('.').pop();
+          if (res.statusCode === 400 && param && !c.where.startsWith('undeclared') && !c.where.startsWith('header')) {
+            const message = String((res.json() as { message?: unknown }).message ?? '');
+            if (!message.includes(param)) unnamed.push(`${route.method} ${route.path} as ${identity.who}: ${c.where} = ${c.value} — ${message.slice(0, 140)}`);
+          }
           if (res.statusCode >= 500) {
             const id = /request id (\S+?)\./.exec(res.body)?.[1];
             failures.push({
@@ -377,6 +395,9 @@ describeEachDatabase(
       const lines = failures.map((f) => `${f.status} ${f.route} as ${f.who}: ${f.where} = ${f.value}${f.error ? ` — ${f.error}` : ''} — response: ${f.body}`);
       console.log(`[${ctx().kind}] ${requests} hostile requests on ${routes.length} routes: ${failures.length} answered 5xx on ${routeNames.size} routes`);
       if (lines.length) console.log(lines.join('\n'));
+      // Reported, not asserted: most are a 400 for another parameter of the sample request, or
+      // Fastify's own answer to a path that is not valid percent-encoded UTF-8 (it names the URL).
+      console.log(`[${ctx().kind}] ${unnamed.length} answers of 400 do not name the parameter, e.g.\n${unnamed.slice(0, 10).join('\n')}`);
       expect(lines).toEqual([]);
     });
   },
