@@ -6,8 +6,10 @@ import { badRequest } from './errors.js';
  * Refuses, for every route, request values the database cannot take, naming the parameter:
  * text with a NUL character (PostgreSQL text cannot hold U+0000) or an unpaired UTF-16 surrogate
  * (not Unicode text; jsonb refuses it), and numbers that are not finite or not exact whole
- * numbers (`Infinity` passes a JSON schema's `integer` when it has no bounds; past 2^53 JavaScript
- * rounds, so 2^63 would reach PostgreSQL as another number).
+ * numbers. Ajv 8, coercing a query or path string, turns "Infinity", "-Infinity" and "1e309" into
+ * ±Infinity and then skips `minimum`/`maximum` (it checks bounds of finite numbers only), so a
+ * schema alone lets them through; past 2^53 JavaScript rounds, so 2^63 would reach PostgreSQL as
+ * another number.
  *
  * Text is checked before schema validation, numbers after it (query and path values become
  * numbers only when the schema coerces them).
