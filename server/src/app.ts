@@ -12,6 +12,7 @@ import audit from './plugins/audit.js';
 import auth from './plugins/auth.js';
 import database from './plugins/database.js';
 import errors from './plugins/errors.js';
+import inputGuard from './plugins/inputGuard.js';
 import securityHeaders from './plugins/securityHeaders.js';
 import tenancy from './plugins/tenancy.js';
 import wms from './plugins/wms.js';
@@ -66,6 +67,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   app.decorate('config', opts.config);
   await app.register(errors);
+  await app.register(inputGuard);
   // Before every route: it shapes the headers of /embed and /api/docs as they are added.
   await app.register(securityHeaders);
   await app.register(fastifySwagger, {

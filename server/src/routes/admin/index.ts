@@ -11,6 +11,7 @@ import memberRoutes from './members.js';
 import municipalityRoutes from './municipality.js';
 import oidcAdminRoutes from './oidc.js';
 import { EMAIL_MAX } from '../auth/schemas.js';
+import { bigintId, int4 } from '../bounds.js';
 
 const Role = Type.Union([Type.Literal('viewer'), Type.Literal('official'), Type.Literal('editor'), Type.Literal('admin')], {
   description: 'viewer (planner), official, editor (GIS specialist) or admin.',
@@ -21,13 +22,13 @@ const InviteBody = Type.Object(
     email: Type.String({ minLength: 3, maxLength: EMAIL_MAX, pattern: '^[^@\\s]+@[^@\\s]+$' }),
     name: Type.String({ maxLength: 200 }),
     language: Type.Optional(Type.Union([Type.Literal('lv'), Type.Literal('en'), Type.Literal('uk')])),
-    municipalityId: Type.Integer({ minimum: 1 }),
+    municipalityId: int4(),
     role: Role,
   },
   { additionalProperties: false },
 );
 const MembershipBody = Type.Object(
-  { userId: Type.Integer({ minimum: 1 }), municipalityId: Type.Integer({ minimum: 1 }), role: Role },
+  { userId: bigintId(), municipalityId: int4(), role: Role },
   { additionalProperties: false },
 );
 

@@ -6,6 +6,7 @@ import { requirePlatformAdmin, requireRole } from '../../plugins/auth.js';
 import { badRequest, UserError } from '../../plugins/errors.js';
 import { personalData } from '../../plugins/securityHeaders.js';
 import { ErrorBody } from '../layers/schemas.js';
+import { bigintId, int4 } from '../bounds.js';
 
 const Member = Type.Object({
   id: Type.Integer(),
@@ -17,10 +18,10 @@ const Member = Type.Object({
   lastSeenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 const MunicipalityQuery = Type.Object(
-  { municipalityId: Type.Optional(Type.Integer({ minimum: 1, description: "Default: the request's municipality." })) },
+  { municipalityId: Type.Optional(int4({ description: "Default: the request's municipality." })) },
   { additionalProperties: false },
 );
-const UserParams = Type.Object({ userId: Type.Integer({ minimum: 1 }) });
+const UserParams = Type.Object({ userId: bigintId() });
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 
 /** The municipality an admin request is about: the one asked for, else the request's; the caller must administer it. */
