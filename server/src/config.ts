@@ -39,6 +39,16 @@ export interface AppConfig {
   authRateLimit: number;
   /** Dataset uploads (issue 4). */
   uploads: UploadConfig;
+  /**
+   * Milliseconds one statement of a request may run on a real PostgreSQL before it is stopped and
+   * answered with 503 (`DATABASE_STATEMENT_TIMEOUT_MS`, default 30000; 0 turns it off).
+   */
+  statementTimeoutMs: number;
+  /**
+   * Milliseconds a heavy request (work list, dashboard, analysis, export) waits for its share of the
+   * database connections before it is answered 503 with Retry-After (`HEAVY_REQUEST_WAIT_MS`, default 15000).
+   */
+  heavyRequestWaitMs: number;
 }
 
 /** Limits and places of dataset uploads. */
@@ -113,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       dir: path.resolve(rootDir, env.UPLOAD_DIR ?? 'data/uploads'),
       keepHours: positiveNumber(env, 'UPLOAD_KEEP_HOURS', 72),
     },
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS === '0' ? 0 : positiveNumber(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 30_000),
+    heavyRequestWaitMs: positiveNumber(env, 'HEAVY_REQUEST_WAIT_MS', 15_000),
   };
 }
 

@@ -50,7 +50,10 @@ export function rideOutOutages(pool: pg.Pool, log: FastifyBaseLogger): void {
  */
 export default fp<{ profile: DatabaseProfile; migrate?: boolean }>(
   async (app, { profile, migrate = true }) => {
-    const { connectSql } = profile;
+    // The statement timeout keeps one heavy request from holding a connection for minutes while
+    // others wait for the pool (issue 16): what runs longer is stopped and answered with 503.
+    const timeoutMs = profile.statementTimeouts ? Math.floor(app.config.statementTimeoutMs) : 0;
+    const connectSql = [profile.connectSql, timeoutMs > 0 ? `SET statement_timeout = ${timeoutMs}` : ''].filter(Boolean).join('; ');
     await app.register(fastifyPostgres, {
       connectionString: profile.connectionString,
       max: profile.poolSize,
