@@ -29,13 +29,15 @@ const ownerOf = (request: FastifyRequest) => (request.user ? `user:${request.use
 /**
  * Heavy requests take a place in the share before their handler runs and give it back when the
  * response has gone (or the client went away); at most the pool size less two run at once, so two
- * connections always stay for the map, the catalog and sign-in.
+ * connections always stay for the map, the catalog and sign-in; one user holds at most a third of it.
  */
 export default fp(
   async (app) => {
     const pool = app.pg.pool.options.max ?? 10;
     const limit = Math.max(1, pool - 2);
-    app.decorate('heavyRequests', new ConnectionShare(limit, Math.max(1, Math.ceil(limit / 2)), app.config.heavyRequestWaitMs));
+    // One user gets a third of the share: their parallel requests queue behind each other instead of
+    // taking every core of the database (each heavy statement keeps one core busy).
+    app.decorate('heavyRequests', new ConnectionShare(limit, Math.max(1, Math.floor(limit / 3)), app.config.heavyRequestWaitMs));
     app.addHook('onRoute', (route) => {
       if (!HEAVY_ROUTES.some((r) => r.test(route.url))) return;
       const take = async (request: FastifyRequest) => {
