@@ -65,7 +65,7 @@ export function asUnavailable(error: unknown): DatabaseUnavailable | undefined {
   if (isConnectionError(error)) {
     return new DatabaseUnavailable(
       'database.unavailable',
-      `The database is not reachable at the moment; try again in ${OUTAGE_RETRY_SECONDS} seconds.`,
+      `The database cannot take this request at the moment (it is unreachable, restarting, or all connections are busy); try again in ${OUTAGE_RETRY_SECONDS} seconds.`,
       OUTAGE_RETRY_SECONDS,
       { cause: error },
     );
