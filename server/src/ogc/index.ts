@@ -4,6 +4,7 @@ import { Type, type TSchema } from 'typebox';
 import { layerStats } from '../layers/layerStats.js';
 import type { ResolvedLayer } from '../layers/registry.js';
 import { assertRecordsReadable, mayReadRecords, readIsAudited, recordView } from '../access/layerAccess.js';
+import { personalData } from '../plugins/securityHeaders.js';
 import { notFound } from '../plugins/errors.js';
 import { baseUrl, inRequestMunicipality } from '../routes/layers/index.js';
 import { ErrorBody } from '../routes/layers/schemas.js';
@@ -210,6 +211,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         records: await findFeatures(db, view, { bbox, crs, limit, offset }),
       }));
       if (readIsAudited(layer, view)) {
+        personalData(reply);
         await app.audit.recordRead(request, layer, { via: 'ogc.items', count: records.length, selection: { ...request.query } });
       }
       asGeoJson(reply, crs);
@@ -242,7 +244,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const crs = parseCrs(request.query.crs, 'crs');
       const record = await withLayerScope(app.pg.pool, layer, (db) => findFeature(db, view, featureId, crs));
       if (!record) throw notFound(`There is no feature "${featureId.slice(0, 80)}" in the collection "${layer.id}".`);
-      if (readIsAudited(layer, view)) await app.audit.recordRead(request, layer, { via: 'ogc.item', featureId: record.id });
+      if (readIsAudited(layer, view)) {
+        personalData(reply);
+        await app.audit.recordRead(request, layer, { via: 'ogc.item', featureId: record.id });
+      }
       const base = baseUrl(request);
       asGeoJson(reply, crs);
       return toFeature(record, [

@@ -5,6 +5,7 @@ import { parseFilter } from '../../features/filterSql.js';
 import { compileSelection, countFeatures, exportFeatures, getFeature, listFeatures } from '../../features/repository.js';
 import type { FastifyRequest } from 'fastify';
 import { assertRecordsReadable, readIsAudited, recordView } from '../../access/layerAccess.js';
+import { personalData } from '../../plugins/securityHeaders.js';
 import type { ResolvedLayer } from '../../layers/registry.js';
 import { badRequest, notFound, type UserError } from '../../plugins/errors.js';
 import { ErrorBody } from '../layers/schemas.js';
@@ -70,7 +71,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: FeaturePage, ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { limit = DEFAULT_PAGE, offset = 0, sort, order, filter } = request.query;
       const { layer, view } = await readableLayer(request, request.params.layerId);
       const compiled = compileSelection(view, { conditions: parseFilter(filter), sort, order });
@@ -80,6 +81,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         return { total, features: offset < total ? await listFeatures(db, view, compiled, { limit, offset }) : [] };
       });
       if (readIsAudited(layer, view)) {
+        personalData(reply);
         await app.audit.recordRead(request, layer, {
           via: 'features.list',
           count: features.length,
@@ -102,12 +104,15 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: FeatureDetail, ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { layerId, featureId } = request.params;
       const { layer, view } = await readableLayer(request, layerId);
       const feature = await withLayerScope(app.pg.pool, layer, (db) => getFeature(db, view, featureId));
       if (!feature) throw notFound(`The layer "${layerId}" has no feature "${featureId}".`);
-      if (readIsAudited(layer, view)) await app.audit.recordRead(request, layer, { via: 'features.item', featureId: feature.id });
+      if (readIsAudited(layer, view)) {
+        personalData(reply);
+        await app.audit.recordRead(request, layer, { via: 'features.item', featureId: feature.id });
+      }
       return feature;
     },
   );
@@ -144,6 +149,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const csv = format === 'csv';
       // Written before the rows stream out: the export holds the connection while it streams.
       if (readIsAudited(layer, view)) {
+        personalData(reply);
         await app.audit.recordRead(request, layer, { via: 'features.export', count: total, selection: { filter, sort, order, format } });
       }
       const rows = exportFeatures(app.pg.pool, view, compiled, csv ? 'anchor' : 'geometry');
