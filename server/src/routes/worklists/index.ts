@@ -39,7 +39,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const municipality = worklistMunicipality(request);
       const { format, ...params } = request.query;
-      const rows = await withMunicipality(app.pg.pool, municipality, (db) => sewerUnconnected(db, municipality, params));
+      const rows = await withMunicipality(app.pg.pool, municipality, (db) => sewerUnconnected(db, params));
       return format === 'csv' ? sendCsv(reply, rows, `sewer-unconnected-${params.distance ?? 50}m`) : rows;
     },
   );
@@ -87,7 +87,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const result = await withMunicipality(app.pg.pool, municipality, async (db) => {
         const worklist = await findWorklist(db, municipality, request.params.id);
         if (!worklist) return undefined;
-        return { worklist, rows: await sewerUnconnected(db, municipality, checkParams(worklist.kind, worklist.params)) };
+        return { worklist, rows: await sewerUnconnected(db, checkParams(worklist.kind, worklist.params)) };
       });
       if (!result) throw notFound(`There is no work list ${request.params.id} in this municipality. GET /api/worklists lists them.`);
       return request.query.format === 'csv' ? sendCsv(reply, result.rows, result.worklist.name) : result;
