@@ -202,7 +202,8 @@ describeWhen(hasChromium(), 'e2e: Data page and sign-in in Chromium', 'no /usr/b
         const item = page.getByTestId('datasets').locator(`[data-dataset="${layerId}"]`);
         await expect.poll(() => item.locator('[data-version]').count()).toBe(2);
         expect(await item.locator('[data-version="2"]').textContent()).toContain('pašreizējā');
-        const layer = async () => ((await (await fetch(`${ctx().url}/api/layers/${layerId}`)).json()) as { featureCount: number }).featureCount;
+        // As the signed-in editor: a new dataset's count is for the municipality's signed-in roles only.
+        const layer = async () => ((await (await page.request.get(`${ctx().url}/api/layers/${layerId}`)).json()) as { featureCount: number }).featureCount;
         expect(await layer()).toBe(4);
 
         await item.locator('[data-version="1"]').getByTestId('restore-version').click();
