@@ -53,6 +53,11 @@ export interface UploadConfig {
   dir: string;
   /** How long an upload's file and staged features wait to be published (`UPLOAD_KEEP_HOURS`, default 72). */
   keepHours: number;
+  /**
+   * Versions of an uploaded dataset kept for restoring (`DATASET_KEEP_VERSIONS`, default 10, the
+   * current one included); publishing a new version drops the tables of older ones in its transaction.
+   */
+  keepVersions: number;
 }
 
 /** Settings of the WMS basemap proxy. */
@@ -112,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxZipEntries: positiveNumber(env, 'UPLOAD_MAX_ZIP_ENTRIES', 10000),
       dir: path.resolve(rootDir, env.UPLOAD_DIR ?? 'data/uploads'),
       keepHours: positiveNumber(env, 'UPLOAD_KEEP_HOURS', 72),
+      keepVersions: positiveInteger(env, 'DATASET_KEEP_VERSIONS', 10),
     },
   };
 }
@@ -133,5 +139,11 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = positiveNumber(env, name, fallback);
+  if (!Number.isInteger(value)) throw new Error(`${name} must be a whole number, got "${env[name]}"`);
   return value;
 }

@@ -385,6 +385,8 @@ export interface Dataset {
   readRole: 'public' | 'viewer' | 'official' | 'editor' | 'admin';
   currentVersion: number | null;
   versions: DatasetVersion[];
+  /** Bytes the kept versions' tables take on disk. */
+  historyBytes: number;
 }
 
 /**

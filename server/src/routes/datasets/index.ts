@@ -72,7 +72,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Restore an earlier version of an uploaded dataset',
-        description: 'Points the layer back at that version (tiles and OGC serve it at once); later versions stay restorable.',
+        description: 'Points the layer back at that version (tiles and OGC serve it at once); later versions stay restorable. Only the kept versions (DATASET_KEEP_VERSIONS, default 10) can be restored.',
         tags: ['uploads'],
         params: LayerParams,
         body: Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),

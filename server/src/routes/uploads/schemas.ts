@@ -90,5 +90,6 @@ export const Dataset = Type.Object({
     { description: "Who reads it: 'public' (anyone), or the weakest role of the municipality that does; new datasets start at 'viewer'." },
   ),
   currentVersion: Type.Union([Type.Integer(), Type.Null()]),
-  versions: Type.Array(DatasetVersion, { description: 'Newest first.' }),
+  versions: Type.Array(DatasetVersion, { description: 'Newest first; only the kept ones (DATASET_KEEP_VERSIONS).' }),
+  historyBytes: Type.Number({ minimum: 0, description: 'Bytes the tables of the kept versions take on disk (indexes included).' }),
 });
