@@ -214,6 +214,19 @@ describeWhen(hasChromium(), 'e2e: Data page and sign-in in Chromium', 'no /usr/b
         expect(await layer()).toBe(3);
       });
 
+      it('keeps a new dataset from anonymous visitors until the editor switches it public', async () => {
+        const item = page.getByTestId('datasets').locator(`[data-dataset="${layerId}"]`);
+        const anonymous = async () => (await fetch(`${ctx().url}/ogc/collections/${layerId}/items`)).status;
+        expect(await item.getByTestId('dataset-visibility').textContent()).toContain('tikai pašvaldības lietotāji');
+        expect(await item.getByTestId('dataset-public').isChecked()).toBe(false);
+        expect(await anonymous()).toBe(403);
+        await item.getByTestId('dataset-public').check();
+        await expect.poll(() => page.getByTestId('datasets-message').textContent()).toContain('tagad ir publisks');
+        await expect.poll(() => item.getByTestId('dataset-visibility').textContent()).toContain('Redz ikviens');
+        expect(await anonymous()).toBe(200);
+        await screenshot(page, `data-dataset-public-${ctx().kind}`);
+      });
+
       it('says in Latvian why the server cannot read a file, and refuses other files at once', async () => {
         await page.getByTestId('upload-another').click();
         await pickFile(page, 'bojats.geojson', Buffer.from('{"type":"FeatureCollection","features":[{"type":"Feature","geometry":'));
