@@ -4,14 +4,14 @@ import type { ReadRole, ResolvedLayer } from '../layers/registry.js';
 import { badRequest, forbidden, UserError } from '../plugins/errors.js';
 
 /**
- * The one place that answers "may this user read the records of this layer, and which of its
- * fields?". Tiles, OGC API – Features, the attribute table and exports all ask here.
+ * The one place that answers "may this user read the records of this layer, its aggregates, its
+ * metadata, and which of its fields?".
  *
  * - A layer that is not restricted: everyone reads its records and its public fields.
  * - A restricted layer (personal data, e.g. refugee accommodation): only editors and admins of the
  *   layer's municipality (and platform administrators) read its records; everyone else — viewers,
- *   officials, anonymous visitors, any role of another municipality — is refused (officials will
- *   get per-parish aggregates).
+ *   officials, anonymous visitors, any role of another municipality — is refused. An administrator
+ *   may widen that to officials, never further (PERSONAL_DATA_WIDEST_ROLE).
  * - Restricted fields (owners, contact persons, phones): only the same editors and admins see
  *   them, and never in vector tiles, which HTTP caches may keep and which carry no audit entry.
  * - Aggregates (dashboard KPIs, per-unit counts): readers of the records get them whole; officials
