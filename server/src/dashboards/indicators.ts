@@ -59,7 +59,7 @@ export async function computeIndicator(
   } catch (cause) {
     throw new Error(`computing the indicator ${definition.id}`, { cause });
   }
-  const { recordCount, ...shown } = definition;
+  const { recordCount, layers: _layers, ...shown } = definition;
   const result: IndicatorResult = { ...shown, rows, computedAt: new Date().toISOString(), elapsedMs: 0 };
   if (recordCount && suppressSmall) Object.assign(result, suppress(definition, rows));
   result.elapsedMs = Math.round((performance.now() - started) * 10) / 10;

@@ -42,7 +42,7 @@ export function checkParams(kind: WorklistKind, params: Record<string, unknown>)
 
 /**
  * Properties near a sewer main that are not connected, nearest first. Runs inside withMunicipality:
- * the SQL function (migration 0030) reads the municipality of that scope, never an argument, and
+ * the SQL function (migration 0026) reads the municipality of that scope, never an argument, and
  * reads as its owner so that its spatial probes use the GiST indexes row-level security would
  * forbid (6–7 s instead of 0.2 s on the demo municipality).
  */

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { assertRecordsReadable } from '../../access/layerAccess.js';
 import { requireRole } from '../../plugins/auth.js';
 import { notFound } from '../../plugins/errors.js';
 import { withMunicipality } from '../../tenancy/scope.js';
@@ -14,6 +15,21 @@ function worklistMunicipality(request: FastifyRequest): number {
   if (!request.municipality) throw notFound('There is no municipality here yet.');
   requireRole(request, 'official', request.municipality.id);
   return request.municipality.id;
+}
+
+/**
+ * The layers the sewer work list reads, as keys of server/src/layers/domainLayers.ts: connection
+ * records and addresses are listed (address, status, position), mains give the distance.
+ */
+const SEWER_UNCONNECTED_LAYERS = ['sewer-connections', 'addresses', 'sewer-mains'];
+
+/** 403 unless the user may read the records of every layer the work list reads (the access module decides). */
+async function assertWorklistReadable(request: FastifyRequest): Promise<void> {
+  for (const key of SEWER_UNCONNECTED_LAYERS) {
+    const layer = await request.server.layers.get(`${request.municipality!.code}-${key}`);
+    if (!layer) throw notFound(`This municipality has no ${key} layer, so there is no sewer work list.`);
+    assertRecordsReadable(request.user, layer, 'records');
+  }
 }
 
 function sendCsv(reply: FastifyReply, rows: WorklistRow[], name: string) {
@@ -38,6 +54,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const municipality = worklistMunicipality(request);
+      await assertWorklistReadable(request);
       const { format, ...params } = request.query;
       const rows = await withMunicipality(app.pg.pool, municipality, (db) => sewerUnconnected(db, params));
       return format === 'csv' ? sendCsv(reply, rows, `sewer-unconnected-${params.distance ?? 50}m`) : rows;
@@ -84,6 +101,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const municipality = worklistMunicipality(request);
+      await assertWorklistReadable(request);
       const result = await withMunicipality(app.pg.pool, municipality, async (db) => {
         const worklist = await findWorklist(db, municipality, request.params.id);
         if (!worklist) return undefined;
