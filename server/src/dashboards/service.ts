@@ -10,7 +10,7 @@ import { forbidden, notFound, UserError } from '../plugins/errors.js';
 import type { Municipality } from '../tenancy/municipalities.js';
 import { inTransaction } from '../db/transaction.js';
 import { dashboards, type DashboardDefinition } from './catalog.js';
-import { computeIndicator } from './indicators.js';
+import { computeIndicators } from './indicators.js';
 import type { DashboardFilters, DashboardId, DashboardResult, IndicatorDefinition } from './types.js';
 
 const unitsSql = readFileSync(path.join(rootDir, 'sql/queries/dashboard_units.sql'), 'utf8');
@@ -87,10 +87,7 @@ export async function computeDashboard(
   const started = performance.now();
   return readIndicators(pool, async (db) => {
     const unit = await unitOf(db, municipality.id, filters.unitId);
-    const indicators = [];
-    for (const indicator of only ?? definition.indicators) {
-      indicators.push(await computeIndicator(db, indicator, municipality.id, filters, access === 'suppressed'));
-    }
+    const indicators = await computeIndicators(db, definition, only ?? definition.indicators, municipality.id, filters, unit?.kind ?? null, access === 'suppressed');
     return {
       dashboard: definition.id,
       title: definition.title,

@@ -23,7 +23,11 @@ const Aggregate = Type.Object({
       suppressed: Type.Boolean(),
     }),
   ),
-  total: Type.Object({ count: Type.Integer(), values: Type.Record(Type.String(), Type.Number()) }),
+  total: Type.Object({
+    count: Type.Union([Type.Integer(), Type.Null()]),
+    values: Type.Union([Type.Record(Type.String(), Type.Number()), Type.Null()]),
+    suppressed: Type.Boolean({ description: 'Whether the total is hidden too (small-count suppression; docs/accounts.md).' }),
+  }),
   computedAt: Type.String({ format: 'date-time' }),
 });
 
@@ -37,7 +41,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Per territorial unit of the layer’s municipality: the number of features, the sums of its numeric fields and the ' +
           'counts of its true boolean fields. For a restricted layer (personal data) officials and stronger roles get it with ' +
-          'counts of 1–4 suppressed, never a single record or its position; editors and admins, who may read the records, ' +
+          'counts of 1–4 suppressed and complementary suppression (per village every non-zero count is hidden: villages cut ' +
+          'across the published parish table), never a single record or its position; editors and admins, who may read the records, ' +
           'get it unsuppressed. Anonymous users and viewers get 401/403 for restricted layers.',
         tags: ['layers'],
         params: Type.Object({ layerId: Type.String({ maxLength: 64 }) }),
