@@ -45,6 +45,16 @@ function cellsStatement(file: string) {
 const rowKey = (unitId: number | null) => (unitId === null ? 'outside' : String(unitId));
 
 /**
+ * Whether a unit's numbers are hidden in the protected table of a dashboard today, for surfaces
+ * that publish the same per-unit numbers outside the dashboard (the public refugee help map), so a
+ * unit hidden on the dashboard is hidden there too.
+ */
+export async function unitsHiddenToday(db: pg.PoolClient | pg.Pool, definition: DashboardDefinition, municipalityId: number): Promise<(unitId: number) => boolean> {
+  const protection = await dashboardProtection(db, definition, municipalityId, { unitId: null, from: null, to: null }, null, []);
+  return (unitId) => protection.atEnd.row(rowKey(unitId));
+}
+
+/**
  * The protected tables behind a dashboard's suppressed indicators, for the period of `filters` and
  * the months its series show. `unitKind` is the kind of the unit filtered to (null: none).
  */

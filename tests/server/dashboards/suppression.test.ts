@@ -117,6 +117,21 @@ describeEachDatabase('small-count suppression across dashboard filters', (ctx) =
     expect(derivable).toEqual(expect.arrayContaining([[1, 1, 1], [1, 0, 0], [0, 1, 1]]));
   });
 
+  it('hides on the public refugee help map the same parishes as on the dashboard', async () => {
+    const res = await app.inject({ url: `/api/public/${fx.code}/refugee-help` });
+    expect(res.statusCode, res.body).toBe(200);
+    const units = res.json().freePlaces.features.map((f: { properties: { name: string; sites: number | null; freePlaces: number | null } }) => [
+      f.properties.name,
+      f.properties.sites,
+      f.properties.freePlaces,
+    ]);
+    expect(units).toEqual([
+      ['Dienvidu pagasts', null, null],
+      ['Upespils', null, null],
+      ['Ziemeļu pagasts', 6, 20],
+    ]);
+  });
+
   it('hides village aggregates of a restricted layer from officials, showing only empty ones', async () => {
     const res = await get(`/api/layers/${fx.code}-accommodation-sites/aggregate?by=village`);
     expect(res.statusCode).toBe(200);
