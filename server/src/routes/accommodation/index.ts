@@ -72,7 +72,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const layer = await accommodationLayer(request);
       const nearby = await withMunicipality(app.pg.pool, layer.municipalityId, (db) => nearbyFacilities(db, layer.municipalityId, request.params.id));
       if (!nearby) throw notFound(`There is no accommodation site ${request.params.id} in this municipality.`);
-      await app.audit.recordRead(request, layer, { via: 'accommodation.nearby', featureId: request.params.id });
+      await app.audit.auditRead(request, layer, layer, { via: 'accommodation.nearby', featureId: request.params.id });
       return nearby;
     },
   );
@@ -92,7 +92,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const layer = await accommodationLayer(request);
       const { lon, lat, radius = 5000, minFree = 1 } = request.query;
       const sites = await withMunicipality(app.pg.pool, layer.municipalityId, (db) => sitesWithFreePlaces(db, layer.municipalityId, { lon, lat, radius, minFree }));
-      await app.audit.recordRead(request, layer, { via: 'accommodation.free-places', count: sites.length, selection: { ...request.query } });
+      await app.audit.auditRead(request, layer, layer, { via: 'accommodation.free-places', count: sites.length, selection: { ...request.query } });
       return sites;
     },
   );
