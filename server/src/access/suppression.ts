@@ -34,11 +34,13 @@ export interface Relation {
 /**
  * The cells of `counts` to hide: primary suppression of small counts, then complementary
  * suppression until every relation is safe (see the module comment). Deterministic: among equal
- * counts the part listed first is hidden first.
+ * counts the part listed first is hidden first. `alsoHidden`: cells hidden from the start (hidden
+ * in another table over the same records), zeros excepted.
  */
-export function protectCells(counts: ReadonlyMap<string, number>, relations: Relation[], threshold = SMALL_COUNT): Set<string> {
+export function protectCells(counts: ReadonlyMap<string, number>, relations: Relation[], threshold = SMALL_COUNT, alsoHidden: Iterable<string> = []): Set<string> {
   const count = (id: string) => counts.get(id) ?? 0;
   const hidden = new Set([...counts.keys()].filter((id) => isSmallCount(count(id), threshold)));
+  for (const id of alsoHidden) if (count(id) > 0) hidden.add(id);
   const hideAnotherPart = (relation: Relation) => {
     let pick: string | null = null;
     for (const p of relation.parts) {
@@ -97,9 +99,9 @@ export interface TableSuppression {
  * Small-count suppression of a two-way table with its margins (rows × columns, row totals, column
  * totals, grand total), every relation of the table protected at once: its inner cells add up to
  * the row and the column totals, those add up to the grand total. Rows and columns missing from
- * `cells` count zero; zeros are never hidden.
+ * `cells` count zero; zeros are never hidden. `hiddenRows`: row totals hidden from the start.
  */
-export function suppressTable(cells: CountCell[], threshold = SMALL_COUNT): TableSuppression {
+export function suppressTable(cells: CountCell[], threshold = SMALL_COUNT, hiddenRows: string[] = []): TableSuppression {
   const counts = new Map<string, number>();
   const add = (id: string, n: number) => counts.set(id, (counts.get(id) ?? 0) + n);
   const rows = [...new Set(cells.map((c) => c.row))];
@@ -120,7 +122,7 @@ export function suppressTable(cells: CountCell[], threshold = SMALL_COUNT): Tabl
     ...rows.map((r) => ({ total: rowId(r), parts: columns.map((c) => cellId(r, c)) })),
     ...columns.map((c) => ({ total: columnId(c), parts: rows.map((r) => cellId(r, c)) })),
   ];
-  const hidden = protectCells(counts, relations, threshold);
+  const hidden = protectCells(counts, relations, threshold, hiddenRows.map(rowId));
   return {
     cell: (r, c) => hidden.has(cellId(r, c)),
     row: (r) => hidden.has(rowId(r)),

@@ -76,9 +76,14 @@ const protectedLevel: UnitLevel = 'parish';
  * the parishes, every non-zero count and the total (a parish total minus its villages would give
  * the sites outside them).
  */
-function suppressionOf(counts: number[], by: UnitLevel) {
+function suppressionOf(counts: number[], unitIds: number[], by: UnitLevel, hiddenElsewhere: (unitId: number) => boolean) {
   if (by !== protectedLevel) return { units: counts.map((c) => c > 0), total: counts.some((c) => c > 0) };
-  const table = suppressTable(counts.map((count, i) => ({ row: String(i), column: '', count })));
+  const alreadyHidden = unitIds.flatMap((id, i) => (hiddenElsewhere(id) ? [String(i)] : []));
+  const table = suppressTable(
+    counts.map((count, i) => ({ row: String(i), column: '', count })),
+    undefined,
+    alreadyHidden,
+  );
   return { units: counts.map((c, i) => table.row(String(i)) || isSmallCount(c)), total: table.total };
 }
 
@@ -92,6 +97,7 @@ export async function aggregateByUnit(
   layer: ResolvedLayer,
   by: UnitLevel,
   suppress: boolean,
+  hiddenElsewhere: (unitId: number) => boolean = () => false,
 ): Promise<LayerAggregate> {
   const measures = measuresOf(layer);
   const { sql, values } = statement(layer, measures);
@@ -100,7 +106,14 @@ export async function aggregateByUnit(
     count: Number(r.count),
     values: Object.fromEntries(measures.map((m, i) => [m.name, Number(r[`m${i}`])])),
   }));
-  const hidden = suppress ? suppressionOf(raw.map((r) => r.count), by) : { units: raw.map(() => false), total: false };
+  const hidden = suppress
+    ? suppressionOf(
+        raw.map((r) => r.count),
+        rows.map((r) => Number(r.unit_id)),
+        by,
+        hiddenElsewhere,
+      )
+    : { units: raw.map(() => false), total: false };
   const total = {
     count: raw.reduce((a, r) => a + r.count, 0),
     values: Object.fromEntries(measures.map((m) => [m.name, raw.reduce((a, r) => a + r.values[m.name], 0)])),

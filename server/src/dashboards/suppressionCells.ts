@@ -3,7 +3,10 @@ import path from 'node:path';
 import type pg from 'pg';
 import { isSmallCount, suppressTable, type TableSuppression } from '../access/suppression.js';
 import { rootDir } from '../config.js';
-import type { DashboardDefinition } from './catalog.js';
+import type { LayerRegistry, ResolvedLayer } from '../layers/registry.js';
+import type { Municipality } from '../tenancy/municipalities.js';
+import { dashboards, type DashboardDefinition } from './catalog.js';
+import { dashboardLayer } from './service.js';
 import type { DashboardFilters, IndicatorResult, IndicatorRow } from './types.js';
 
 /**
@@ -46,8 +49,8 @@ const rowKey = (unitId: number | null) => (unitId === null ? 'outside' : String(
 
 /**
  * Whether a unit's numbers are hidden in the protected table of a dashboard today, for surfaces
- * that publish the same per-unit numbers outside the dashboard (the public refugee help map), so a
- * unit hidden on the dashboard is hidden there too.
+ * that publish per-unit numbers of the same records outside the dashboard (the public refugee help
+ * map, the layer aggregates), so a unit hidden on the dashboard is hidden there too.
  */
 export async function unitsHiddenToday(db: pg.PoolClient | pg.Pool, definition: DashboardDefinition, municipalityId: number): Promise<(unitId: number) => boolean> {
   const protection = await dashboardProtection(db, definition, municipalityId, { unitId: null, from: null, to: null }, null, []);
@@ -107,4 +110,16 @@ export function rowIsHidden(indicator: IndicatorResult, row: IndicatorRow, recor
     default:
       return true;
   }
+}
+
+/**
+ * The protected dashboard built on `layer` (whose hidden units the layer's aggregates must hide
+ * too), or null. Reads the layer registry: call it before opening a transaction.
+ */
+export async function protectedDashboardOf(layers: LayerRegistry, municipality: Municipality | null, layer: ResolvedLayer): Promise<DashboardDefinition | null> {
+  if (!municipality || municipality.id !== layer.municipalityId) return null;
+  for (const definition of Object.values(dashboards)) {
+    if (definition.protection && (await dashboardLayer(layers, definition, municipality))?.id === layer.id) return definition;
+  }
+  return null;
 }

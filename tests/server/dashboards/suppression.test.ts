@@ -143,3 +143,68 @@ describeEachDatabase('small-count suppression across dashboard filters', (ctx) =
     expect(body.total).toMatchObject({ count: 0, suppressed: false });
   });
 });
+
+/**
+ * A table where the two-way rule hides a parish the one-way rule would show: Ziemeļu 6 private
+ * houses, Dienvidu 5 dormitories, Upespils 2 dormitories and 5 private houses. Dormitories total
+ * 7; with Upespils' 2 hidden, Dienvidu's 5 dormitories must be hidden, and with them Dienvidu.
+ */
+describeEachDatabase('small-count suppression across dashboards and layer aggregates', (ctx) => {
+  let fx: DashboardFixture;
+  let app: FastifyInstance;
+  let official: SignedIn;
+
+  beforeAll(async () => {
+    app = ctx().app;
+    fx = await createDashboardFixture(app);
+    await app.pg.query(`UPDATE accommodation_site SET site_type = 'dormitory' WHERE municipality_id = $1 AND site_type = 'apartment'`, [fx.id]);
+    for (let i = 0; i < 5; i++) {
+      await app.pg.query(
+        `INSERT INTO accommodation_site (municipality_id, name, site_type, address_text, capacity, occupied, accessible, contact_person, updated_at, geom)
+         VALUES ($1, $2, 'private_house', 'Adrese', 4, 2, false, 'Kontaktpersona', '2025-01-15', ST_SetSRID(ST_MakePoint($3, 308000), 3059))`,
+        [fx.id, `Upes māja ${i + 1}`, 712000 + i * 400],
+      );
+    }
+    official = await signedInAs(app, 'official', fx.id);
+  });
+
+  const get = (url: string) => app.inject({ url, headers: { ...official.headers, 'x-municipality': fx.code } });
+
+  it('hides in the layer aggregate every parish the dashboard hides, so neither gives back a hidden cell', async () => {
+    // Atoms: Ziemeļu houses 6, Dienvidu dormitories 5, Upespils dormitories 2, Upespils houses 5.
+    const atomCounts = [6, 5, 2, 5];
+    const area: Record<string, number[]> = {
+      '': [1, 1, 1, 1],
+      [fx.units.ziemelu]: [1, 0, 0, 0],
+      [fx.units.dienvidu]: [0, 1, 0, 0],
+      [fx.units.upespils]: [0, 0, 1, 1],
+    };
+    const type: Record<string, number[]> = { private_house: [1, 0, 0, 1], dormitory: [0, 1, 1, 0] };
+    const shown: number[][] = [];
+    let dashboardHidden: string[] = [];
+    for (const unit of Object.keys(area)) {
+      const d = (await get(`/api/dashboards/accommodation${unit ? `?unit=${unit}` : ''}`)).json() as DashboardResult;
+      for (const i of d.indicators) {
+        i.rows.forEach((r, j) => {
+          if (i.kind === 'units' && i.suppressed?.[j] && !unit) dashboardHidden.push(String(r.name));
+          if (i.suppressed?.[j] || !r.sites) return;
+          if (i.kind === 'kpi' || i.kind === 'series') shown.push(area[unit]);
+          if (i.kind === 'units') shown.push(area[String(r.unit_id)]);
+          if (i.kind === 'categories') shown.push(area[unit].map((x, k) => x * (type[String(r.category)]?.[k] ?? 0)));
+        });
+      }
+    }
+    const aggregate = (await get(`/api/layers/${fx.code}-accommodation-sites/aggregate?by=parish`)).json();
+    if (!aggregate.total.suppressed) shown.push(area['']);
+    for (const u of aggregate.units) if (!u.suppressed && u.count > 0) shown.push(area[u.unitId]);
+    const aggregateHidden = aggregate.units.filter((u: { suppressed: boolean }) => u.suppressed).map((u: { name: string }) => u.name);
+    dashboardHidden = [...new Set(dashboardHidden)];
+    expect(dashboardHidden).toContain('Dienvidu pagasts');
+    expect(aggregateHidden).toEqual(expect.arrayContaining(dashboardHidden));
+    for (const set of derivableSets(4, shown)) {
+      const count = set.reduce((a, x, k) => a + x * atomCounts[k], 0);
+      expect(count === 0 || count >= SMALL_COUNT, `the shown numbers give ${count} sites (${set})`).toBe(true);
+    }
+  });
+});
+

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { mayReadAggregates, mayReadRecords } from '../../access/layerAccess.js';
 import { aggregateByUnit } from '../../aggregates/unitAggregates.js';
+import { protectedDashboardOf, unitsHiddenToday } from '../../dashboards/suppressionCells.js';
 import { forbidden, notFound, UserError } from '../../plugins/errors.js';
 import { withLayerScope } from '../../tenancy/scope.js';
 import { ErrorBody, LocalizedText } from '../layers/schemas.js';
@@ -62,7 +63,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const suppress = layer.restricted && !mayReadRecords(request.user, layer);
       if (layer.restricted) reply.header('cache-control', 'private, no-store');
-      return withLayerScope(app.pg.pool, layer, (db) => aggregateByUnit(db, layer, request.query.by ?? 'parish', suppress));
+      // A parish the dashboard of the same records hides is hidden here too (docs/accounts.md).
+      const municipality = layer.municipalityId === null ? null : await app.municipalities.byIdOrNull(layer.municipalityId);
+      const dashboard = suppress ? await protectedDashboardOf(app.layers, municipality, layer) : null;
+      return withLayerScope(app.pg.pool, layer, async (db) => {
+        const hiddenOnDashboard = dashboard ? await unitsHiddenToday(db, dashboard, layer.municipalityId!) : () => false;
+        return aggregateByUnit(db, layer, request.query.by ?? 'parish', suppress, hiddenOnDashboard);
+      });
     },
   );
 };
