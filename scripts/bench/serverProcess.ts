@@ -5,6 +5,8 @@ import { rootDir } from '../../server/src/config.js';
 
 export interface ServerProcess {
   url: string;
+  /** The server process's id, e.g. to read its memory from /proc. */
+  pid: number;
   /** Seconds from spawn until /api/health answered ok. */
   startSeconds: number;
   close(): Promise<void>;
@@ -52,6 +54,7 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 120
   }
   return {
     url,
+    pid: child.pid!,
     startSeconds: (Date.now() - started) / 1000,
     async close() {
       child.kill('SIGTERM');

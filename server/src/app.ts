@@ -12,6 +12,8 @@ import audit from './plugins/audit.js';
 import auth from './plugins/auth.js';
 import database from './plugins/database.js';
 import errors from './plugins/errors.js';
+import inputGuard from './plugins/inputGuard.js';
+import securityHeaders from './plugins/securityHeaders.js';
 import tenancy from './plugins/tenancy.js';
 import wms from './plugins/wms.js';
 import healthRoutes from './routes/health/index.js';
@@ -57,13 +59,17 @@ export interface BuildOptions {
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? { level: opts.config.logLevel },
-    trustProxy: true,
+    // Forwarding headers only from the configured proxies; by default the socket's peer is the client.
+    trustProxy: fastifyTrustProxy(opts.config.trustProxy),
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', opts.config);
   await app.register(errors);
+  await app.register(inputGuard);
+  // Before every route: it shapes the headers of /embed and /api/docs as they are added.
+  await app.register(securityHeaders);
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -108,6 +114,14 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   await serveClient(app, opts.config.clientDir);
   return app;
+}
+
+/**
+ * TRUST_PROXY as Fastify's option: a hop count becomes the function Fastify itself makes of one
+ * (its types accept only addresses and functions).
+ */
+function fastifyTrustProxy(trust: AppConfig['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
 /** Serves the built single-page client at / with index.html as the fallback for its routes. */

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,6 +40,13 @@ export interface AppConfig {
   authRateLimit: number;
   /** Dataset uploads (issue 4). */
   uploads: UploadConfig;
+  /**
+   * Which peers may speak for the client in `X-Forwarded-For/-Host/-Proto` (`TRUST_PROXY`):
+   * false (default) trusts nobody, so the client's address is the socket's; a list of addresses
+   * and CIDRs (`127.0.0.1,10.0.0.0/8`, or `loopback`) trusts those proxies; a number trusts that
+   * many hops. Passed to Fastify's `trustProxy`.
+   */
+  trustProxy: false | number | string[];
 }
 
 /** Limits and places of dataset uploads. */
@@ -53,6 +61,11 @@ export interface UploadConfig {
   dir: string;
   /** How long an upload's file and staged features wait to be published (`UPLOAD_KEEP_HOURS`, default 72). */
   keepHours: number;
+  /**
+   * Versions of an uploaded dataset kept for restoring (`DATASET_KEEP_VERSIONS`, default 10, the
+   * current one included); publishing a new version drops the tables of older ones in its transaction.
+   */
+  keepVersions: number;
 }
 
 /** Settings of the WMS basemap proxy. */
@@ -106,14 +119,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminToken: env.ADMIN_TOKEN || undefined,
     defaultMunicipality: env.DEFAULT_MUNICIPALITY?.trim().toLowerCase() || undefined,
     authRateLimit: positiveNumber(env, 'AUTH_RATE_LIMIT', 10),
+    trustProxy: trustProxy(env.TRUST_PROXY),
     uploads: {
       maxBytes: positiveNumber(env, 'UPLOAD_MAX_MB', 500) * 1024 * 1024,
       maxUnzippedBytes: positiveNumber(env, 'UPLOAD_MAX_UNZIPPED_MB', 2048) * 1024 * 1024,
       maxZipEntries: positiveNumber(env, 'UPLOAD_MAX_ZIP_ENTRIES', 10000),
       dir: path.resolve(rootDir, env.UPLOAD_DIR ?? 'data/uploads'),
       keepHours: positiveNumber(env, 'UPLOAD_KEEP_HOURS', 72),
+      keepVersions: positiveInteger(env, 'DATASET_KEEP_VERSIONS', 10),
     },
   };
+}
+
+/** Names proxy-addr (Fastify's trustProxy) understands besides addresses and CIDRs. */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * Parses `TRUST_PROXY`: empty or `false` trusts nobody; a whole number is a hop count; otherwise a
+ * comma list of IP addresses, CIDRs (`10.0.0.0/8`) or the names loopback/linklocal/uniquelocal.
+ * `true` (trust every peer) is refused: anyone could then choose their own IP address.
+ */
+export function trustProxy(raw: string | undefined): false | number | string[] {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const validPrefix = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (!(PROXY_NAMES.has(entry) || (family !== 0 && validPrefix && rest.length === 0))) {
+      throw new Error(
+        `TRUST_PROXY must be a hop count or a comma list of proxy addresses/CIDRs (e.g. "127.0.0.1,10.0.0.0/8"), got "${entry}"`,
+      );
+    }
+  }
+  return entries;
 }
 
 function wmsKeyReader(env: NodeJS.ProcessEnv): (envName: string) => string | undefined {
@@ -133,5 +174,11 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = positiveNumber(env, name, fallback);
+  if (!Number.isInteger(value)) throw new Error(`${name} must be a whole number, got "${env[name]}"`);
   return value;
 }

@@ -36,6 +36,20 @@ describeInChromium('administration', (browser) => {
         await screenshot(page, `admin-users-${ctx().kind}`);
       });
 
+      it("removes a member from the municipality; disabling accounts is not offered to a municipality's admin", async () => {
+        const leaving = await addUser(ctx().app, { role: 'viewer', municipality: await municipalityId(ctx().app, 'testa'), label: 'leaving' });
+        await page.getByTestId('admin-tab-layers').click();
+        await page.getByTestId('admin-tab-users').click();
+        const row = page.getByTestId('admin-users').locator(`tr[data-user="${leaving.email}"]`);
+        await row.waitFor();
+        expect(await row.getByRole('button', { name: 'Bloķēt visā platformā' }).count()).toBe(0);
+        await row.getByRole('button', { name: 'Noņemt no pašvaldības' }).click();
+        await expect.poll(() => page.getByTestId('admin-notice').textContent()).toBe('Lietotāja loma šajā pašvaldībā noņemta.');
+        await expect.poll(() => row.count()).toBe(0);
+        const { rows } = await ctx().app.pg.query('SELECT disabled FROM app_user WHERE id = $1', [leaving.id]);
+        expect(rows).toEqual([{ disabled: false }]);
+      });
+
       it('lists who reads each layer, with personal data never offered as public', async () => {
         await page.getByTestId('admin-tab-layers').click();
         const sites = page.getByTestId('admin-layers').locator('tr[data-layer="testa-accommodation-sites"]');

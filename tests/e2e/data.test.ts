@@ -202,6 +202,8 @@ describeWhen(hasChromium(), 'e2e: Data page and sign-in in Chromium', 'no /usr/b
         const item = page.getByTestId('datasets').locator(`[data-dataset="${layerId}"]`);
         await expect.poll(() => item.locator('[data-version]').count()).toBe(2);
         expect(await item.locator('[data-version="2"]').textContent()).toContain('pašreizējā');
+        // How much space the layer's history takes, in Latvian number format.
+        expect(await item.getByTestId('dataset-history').textContent()).toMatch(/^Vēsture: 2 versijas, \d+(,\d)? (KB|MB)$/);
         const layer = async () => ((await (await fetch(`${ctx().url}/api/layers/${layerId}`)).json()) as { featureCount: number }).featureCount;
         expect(await layer()).toBe(4);
 

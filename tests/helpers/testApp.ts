@@ -36,11 +36,14 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<DatabaseProf
 }
 
 /** Builds the app on a test database; `listen` also binds it to a free port on 127.0.0.1. */
-export async function startTestApp(kind: DatabaseKind, opts: { listen?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<TestApp> {
+export async function startTestApp(
+  kind: DatabaseKind,
+  opts: { listen?: boolean; env?: NodeJS.ProcessEnv; logger?: boolean | object } = {},
+): Promise<TestApp> {
   const database = await openTestDatabase(kind);
   // The fixture municipality is the default even when another test seeded the demo into the shared database.
   const config = { ...loadConfig({ DEFAULT_MUNICIPALITY: 'testa', ...opts.env }), port: 0, host: '127.0.0.1' };
-  const app = await buildApp({ config, database, logger: false });
+  const app = await buildApp({ config, database, logger: opts.logger ?? false });
   let url = '';
   if (opts.listen) {
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -69,7 +72,7 @@ export async function startTestApp(kind: DatabaseKind, opts: { listen?: boolean;
 export function describeEachDatabase(
   name: string,
   suite: (ctx: () => TestApp) => void,
-  opts: { listen?: boolean; env?: NodeJS.ProcessEnv } = {},
+  opts: { listen?: boolean; env?: NodeJS.ProcessEnv; logger?: boolean | object } = {},
 ) {
   for (const kind of databaseKinds()) {
     describe(`${name} [${kind}]`, () => {

@@ -382,6 +382,8 @@ export interface Dataset {
   geometryType: string;
   currentVersion: number | null;
   versions: DatasetVersion[];
+  /** Bytes the kept versions' tables take on disk. */
+  historyBytes: number;
 }
 
 /**

@@ -161,6 +161,42 @@ export async function setMembership(db: Db, userId: number, municipalityId: numb
   );
 }
 
+export interface Invitation {
+  email: string;
+  name: string;
+  language?: SessionUser['language'];
+  municipalityId: number;
+  role: Role;
+}
+
+/**
+ * Gives the account with this email the role in the municipality, creating the account (without a
+ * password) when there is none, in one statement. `created` tells the caller whom to send a
+ * password link and whom only a notice; an existing account keeps its name and language.
+ */
+export async function inviteToMunicipality(db: Db, invitation: Invitation): Promise<{ userId: number; created: boolean }> {
+  const { rows } = await db.query<{ id: string; created: boolean }>(
+    `WITH created AS (
+       INSERT INTO app_user (email, name, preferred_language, password_hash)
+       VALUES ($1, $2, $3, NULL)
+       ON CONFLICT ((lower(email))) DO NOTHING
+       RETURNING id
+     ), account AS (
+       SELECT id, true AS created FROM created
+       UNION ALL
+       SELECT id, false FROM app_user WHERE lower(email) = lower($1) AND NOT EXISTS (SELECT 1 FROM created)
+     ), joined AS (
+       INSERT INTO membership (user_id, municipality_id, role)
+       SELECT id, $4, $5 FROM account
+       ON CONFLICT (user_id, municipality_id) DO UPDATE SET role = EXCLUDED.role
+     )
+     SELECT id, created FROM account`,
+    [invitation.email, invitation.name, invitation.language ?? 'lv', invitation.municipalityId, invitation.role],
+  );
+  if (!rows[0]) throw new Error('inviting a user: the account was neither created nor found');
+  return { userId: Number(rows[0].id), created: rows[0].created };
+}
+
 /** Whether any platform administrator or municipality administrator exists. */
 export async function administratorExists(db: Db): Promise<boolean> {
   const { rows } = await db.query<{ found: boolean }>(

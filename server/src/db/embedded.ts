@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { lockDataDir } from './dataDirLock.js';
 
 export interface EmbeddedDatabase {
   /** A `pg` connection string to the local socket that fronts PGlite. */
@@ -18,11 +19,14 @@ export interface EmbeddedDatabase {
  */
 export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
   await mkdir(dataDir, { recursive: true });
+  // One process per data directory: `npm run backup` must not copy pages the server is writing.
+  const unlock = await lockDataDir(dataDir);
   let db: PGlite;
   try {
     db = await PGlite.create({ dataDir, extensions: { postgis } });
     await db.exec('CREATE EXTENSION IF NOT EXISTS postgis');
   } catch (cause) {
+    await unlock();
     throw new Error(`starting the embedded PostGIS database in ${dataDir}`, { cause });
   }
   const socket = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
@@ -32,6 +36,7 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
     async close() {
       await socket.stop();
       await db.close();
+      await unlock();
     },
   };
 }

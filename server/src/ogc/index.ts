@@ -4,6 +4,7 @@ import { Type, type TSchema } from 'typebox';
 import { layerStats } from '../layers/layerStats.js';
 import type { ResolvedLayer } from '../layers/registry.js';
 import { assertRecordsReadable, mayReadRecords, recordView } from '../access/layerAccess.js';
+import { personalData } from '../plugins/securityHeaders.js';
 import { notFound } from '../plugins/errors.js';
 import { baseUrl, inRequestMunicipality } from '../routes/layers/index.js';
 import { ErrorBody } from '../routes/layers/schemas.js';
@@ -209,7 +210,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         matched: await countFeatures(db, view, { bbox }),
         records: await findFeatures(db, view, { bbox, crs, limit, offset }),
       }));
-      await app.audit.auditRead(request, layer, view, { via: 'ogc.items', count: records.length, selection: { ...request.query } });
+      if (await app.audit.auditRead(request, layer, view, { via: 'ogc.items', count: records.length, selection: { ...request.query } })) {
+        personalData(reply);
+      }
       asGeoJson(reply, crs);
       return {
         type: 'FeatureCollection' as const,
@@ -240,7 +243,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const crs = parseCrs(request.query.crs, 'crs');
       const record = await withLayerScope(app.pg.pool, layer, (db) => findFeature(db, view, featureId, crs));
       if (!record) throw notFound(`There is no feature "${featureId.slice(0, 80)}" in the collection "${layer.id}".`);
-      await app.audit.auditRead(request, layer, view, { via: 'ogc.item', featureId: record.id });
+      if (await app.audit.auditRead(request, layer, view, { via: 'ogc.item', featureId: record.id })) {
+        personalData(reply);
+      }
       const base = baseUrl(request);
       asGeoJson(reply, crs);
       return toFeature(record, [

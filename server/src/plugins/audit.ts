@@ -42,9 +42,10 @@ export interface AuditService {
   /**
    * The one call every route that hands out records makes: appends a 'read' entry when the access
    * module says this read is of personal data (readIsAudited(layer, view), `view` being the layer as
-   * the user reads it, recordView). `db`: the request's transaction, when it holds one.
+   * the user reads it, recordView). `db`: the request's transaction, when it holds one. Resolves
+   * to whether it was such a read (the answer then carries personal data: personalData(reply)).
    */
-  auditRead(request: FastifyRequest, layer: ResolvedLayer, view: ResolvedLayer, read: RecordRead, db?: pg.PoolClient): Promise<void>;
+  auditRead(request: FastifyRequest, layer: ResolvedLayer, view: ResolvedLayer, read: RecordRead, db?: pg.PoolClient): Promise<boolean>;
   /** A vector tile of the layer was served: audited like auditRead, once per user, layer and TILE_READ_WINDOW_MS. */
   auditTileRead(request: FastifyRequest, layer: ResolvedLayer, tile: { z: number; x: number; y: number }): Promise<void>;
   /** A sign-in event, with the municipality signed in to, so that its administrators see it. */
@@ -85,7 +86,9 @@ export default fp(
         });
       },
       async auditRead(request, layer, view, read, db) {
-        if (readIsAudited(layer, view)) await service.recordRead(request, layer, read, db);
+        if (!readIsAudited(layer, view)) return false;
+        await service.recordRead(request, layer, read, db);
+        return true;
       },
       async auditTileRead(request, layer, tile) {
         // Tiles never carry restricted fields: the layer itself is the view.

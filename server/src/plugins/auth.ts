@@ -19,12 +19,24 @@ export interface ResetDelivery {
   token: string;
 }
 
+/** A notice to an existing account that it was given a role in a municipality. */
+export interface MembershipNotice {
+  email: string;
+  municipalityName: string;
+  role: Role;
+}
+
 export interface AuthService {
   /**
    * Hands a reset token to its owner. Without a mail server it is written to the server log (as
    * the operator's way to pass it on); tests replace it to read the token.
    */
   deliverResetToken(delivery: ResetDelivery): void;
+  /**
+   * Tells an existing account it was given a role by an invitation (it needs no password link).
+   * Without a mail server it is written to the server log; tests replace it to read the notice.
+   */
+  deliverMembershipNotice(notice: MembershipNotice): void;
   /** Sets the session cookie for a session just created. */
   setSessionCookie(request: FastifyRequest, reply: FastifyReply, session: NewSession): void;
   clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void;
@@ -74,6 +86,9 @@ export default fp(
           { email, resetToken: token },
           'password reset requested; no mail server is configured, so pass this token to its owner (valid 1 hour, once)',
         );
+      },
+      deliverMembershipNotice({ email, municipalityName, role }) {
+        app.log.info({ email, municipality: municipalityName, role }, 'an existing account was given a role by an invitation; no mail server is configured to tell its owner');
       },
       setSessionCookie(request, reply, session) {
         reply.setCookie(SESSION_COOKIE, session.token, {
@@ -158,6 +173,16 @@ export function requireRole(request: FastifyRequest, role: Role, municipalityId:
   if (!hasRole(user, role, municipalityId)) {
     throw forbidden(`This needs the ${role} role in the municipality${municipalityId === null ? '' : ` (id ${municipalityId})`}.`);
   }
+  return user;
+}
+
+/**
+ * The signed-in platform administrator (the hosting IT centre), for actions that reach past one
+ * municipality: disabling an account, which ends it in every municipality. 401 anonymous, 403 otherwise.
+ */
+export function requirePlatformAdmin(request: FastifyRequest): SessionUser {
+  const user = requireUser(request);
+  if (!user.platformAdmin) throw forbidden('This needs a platform administrator: it affects the account in every municipality.');
   return user;
 }
 

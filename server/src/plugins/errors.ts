@@ -24,6 +24,11 @@ export const forbidden = (message: string) => new UserError(403, message);
 export default fp(
   async (app) => {
     app.setErrorHandler((error: FastifyError | UserError, request, reply) => {
+      const dataError = rejectedByDatabase(error);
+      if (dataError) {
+        request.log.warn({ err: error, url: request.url }, 'the database refused a value of the request');
+        return reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: dataError });
+      }
       const status = error.statusCode ?? 500;
       if (status >= 500) {
         request.log.error({ err: error, url: request.url }, 'request failed');
@@ -47,11 +52,31 @@ export default fp(
   { name: 'errors' },
 );
 
+/**
+ * PostgreSQL's data exceptions (SQLSTATE class 22: invalid text representation, numeric value out
+ * of range, untranslatable character, bad datetime…) and a reference to a row that does not
+ * exist (23503 on insert or update) mean a value of the request cannot be stored or compared.
+ * Route schemas and the input guard refuse such values first, naming the parameter; this is the
+ * last line of defence, so that one a schema missed gives 400 rather than 500.
+ * @returns the message for the user, or undefined when the error is not of this kind
+ */
+function rejectedByDatabase(error: unknown): string | undefined {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const cause = (error as { cause?: unknown })?.cause;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return cause ? rejectedByDatabase(cause) : undefined;
+  if (code.startsWith('22')) return `A value in the request cannot be used: ${String(message)}. Check the parameters and try again.`;
+  if (code === '23503' && String(message).startsWith('insert or update')) {
+    return 'The request refers to something that does not exist (e.g. a municipality or user id); check the ids it names.';
+  }
+  return undefined;
+}
+
 /** Turns Ajv's validation output into one sentence naming the parameter and what it must be. */
 function describeValidation(error: FastifyError): string {
   const first = error.validation?.[0];
   if (!first) return error.message;
-  const where = error.validationContext ?? 'request';
+  // Ajv calls the query string 'querystring'; users and the input guard call it the query.
+  const where = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'request');
   const param = first.instancePath ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : undefined;
   const missing = (first.params as { missingProperty?: string })?.missingProperty;
   const name = param ?? missing ?? where;

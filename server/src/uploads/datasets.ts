@@ -19,6 +19,8 @@ export interface Dataset {
   geometryType: string;
   currentVersion: number | null;
   versions: DatasetVersion[];
+  /** Bytes the tables of the kept versions take on disk, indexes and TOAST included. */
+  historyBytes: number;
 }
 
 /** Uploaded layers and their versions (`layer` rows of group `uploads` + `dataset_version`). */
@@ -30,7 +32,8 @@ export const datasets = {
               coalesce(jsonb_agg(jsonb_build_object('version', v.version, 'fileName', v.file_name, 'featureCount', v.feature_count,
                         'geometryType', v.geometry_type, 'sourceCrs', v.source_crs, 'current', v.is_current,
                         'createdAt', to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')) ORDER BY v.version DESC)
-                       FILTER (WHERE v.version IS NOT NULL), '[]') AS versions
+                       FILTER (WHERE v.version IS NOT NULL), '[]') AS versions,
+              coalesce(sum(pg_total_relation_size(to_regclass(quote_ident(v.table_name)))), 0)::float8 AS history_bytes
          FROM layer l LEFT JOIN dataset_version v ON v.layer_id = l.id
         WHERE l.layer_group = 'uploads' AND l.municipality_id = $2 AND ($1::text IS NULL OR l.id = $1)
         GROUP BY l.id ORDER BY l.id`,
@@ -42,6 +45,7 @@ export const datasets = {
       geometryType: r.geometry_type,
       currentVersion: (r.versions as DatasetVersion[]).find((v) => v.current)?.version ?? null,
       versions: r.versions,
+      historyBytes: r.history_bytes,
     }));
   },
 
@@ -60,6 +64,24 @@ export const datasets = {
     await client.query('DELETE FROM layer WHERE id = $1', [layerId]);
     for (const r of rows) if (r.table_name) await client.query(`DROP TABLE IF EXISTS ${quote(r.table_name)}`);
     return { title: rows[0].title, versions: rows.flatMap((r) => (r.version === null ? [] : [r.version])) };
+  },
+
+  /**
+   * Drops the tables of a layer's versions beyond the newest `keep` and forgets those versions, in
+   * the caller's transaction (the publish of a new version), so a failed publish keeps them all.
+   * The current version is never dropped, even when an older one was restored.
+   * @returns the versions removed, oldest first
+   */
+  async prune(client: pg.PoolClient, layerId: string, keep: number): Promise<number[]> {
+    const { rows } = await client.query<{ version: number; table_name: string }>(
+      `DELETE FROM dataset_version d
+        WHERE d.layer_id = $1 AND NOT d.is_current
+          AND d.version NOT IN (SELECT k.version FROM dataset_version k WHERE k.layer_id = $1 ORDER BY k.version DESC LIMIT $2)
+        RETURNING d.version, d.table_name`,
+      [layerId, keep],
+    );
+    for (const r of rows) await client.query(`DROP TABLE IF EXISTS ${quote(r.table_name)}`);
+    return rows.map((r) => r.version).sort((a, b) => a - b);
   },
 
   /**

@@ -3,6 +3,7 @@ import type { GeometryType, LayerField } from '../layers/types.js';
 import { badRequest, notFound } from '../plugins/errors.js';
 import { publishedColumnType } from './columnTypes.js';
 import { crsLabel, parseEpsg } from './crs.js';
+import { datasets } from './datasets.js';
 import { dropStaging } from './load/directStage.js';
 import { problemError, type ProblemCode } from './problems.js';
 import { timed } from './profile.js';
@@ -124,6 +125,11 @@ function geometrySql(column: string, type: GeometryType, srid: number, repair: b
 /** Whether publishing must test (and repair) geometries: unless all were valid and nothing is reprojected. */
 const needsRepair = (layer: UploadLayer, srid: number) => !(layer.allValid && srid === 3059);
 
+/** How many versions of a replaced dataset to keep (the new one included); none given: all. */
+export interface PublishOptions {
+  keepVersions?: number;
+}
+
 export interface PublishHooks {
   /** Called inside the transaction before it commits; tests throw here to check nothing is left. */
   beforeCommit?: (layerId: string) => Promise<void> | void;
@@ -132,8 +138,8 @@ export interface PublishHooks {
 /**
  * Publishes a staged upload layer as a registry layer, all inside the caller's transaction: a new
  * table for this version (integer `id`, `municipality_id`, `geom geometry(<type>, 3059)` with a
- * GiST index), the `layer` row created or pointed at the new table, the version recorded, the
- * staged rows removed. If anything throws, the caller rolls back and nothing of it remains.
+ * GiST index), the `layer` row created or pointed at the new table, the version recorded, versions
+ * beyond `options.keepVersions` dropped, the staged rows removed. If anything throws, the caller rolls back and nothing of it remains.
  * @returns the layer id and the feature count published
  */
 export async function publishLayer(
@@ -141,7 +147,8 @@ export async function publishLayer(
   job: UploadJob,
   req: PublishRequest,
   hooks: PublishHooks = {},
-): Promise<{ layerId: string; featureCount: number; version: number }> {
+  options: PublishOptions = {},
+): Promise<{ layerId: string; featureCount: number; version: number; pruned: number[] }> {
   const { layer, srid, fields } = checkPublishRequest(job, req);
   const type = layer.geometryType!;
   const { rows: srs } = await client.query('SELECT 1 FROM spatial_ref_sys WHERE srid = $1', [srid]);
@@ -222,6 +229,8 @@ export async function publishLayer(
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true)`,
     [layerId, version, table, job.id, job.fileName, featureCount, type, JSON.stringify(layerFields), `EPSG:${srid}`],
   );
+  // Older versions go with the same commit as the new one: a failed publish keeps them all.
+  const pruned = options.keepVersions ? await datasets.prune(client, layerId, options.keepVersions) : [];
   await timed('publish: drop other staging', async () => {
     if (!remaining.length) {
       await client.query('DELETE FROM upload_feature WHERE job_id = $1', [job.id]);
@@ -231,7 +240,7 @@ export async function publishLayer(
     }
   });
   await hooks.beforeCommit?.(layerId);
-  return { layerId, featureCount, version };
+  return { layerId, featureCount, version, pruned };
 }
 
 /** Creates the published table and fills it from the layer's rows in `upload_feature`; returns the row count. */

@@ -236,7 +236,7 @@ export class UploadService {
     let left = false;
     try {
       const result = await timed('publish (all, with commit)', () => inTransaction(this.pool, async (client) => {
-        const published = await publishLayer(client, job, job.publish!, this.hooks);
+        const published = await publishLayer(client, job, job.publish!, this.hooks, { keepVersions: this.config.keepVersions });
         const name = chooseLayer(job, job.publish!.layer).name;
         const layers = job.layers.map((l) => (l.name === name ? { ...l, publishedAs: published.layerId } : l));
         left = layers.some((l) => !l.publishedAs);
@@ -245,7 +245,10 @@ export class UploadService {
           municipalityId: job.municipalityId,
           action: job.publish!.replaceLayerId ? 'dataset.replace' : 'dataset.publish',
           layerId: published.layerId,
-          details: { after: { version: published.version, fileName: job.fileName, featureCount: published.featureCount, upload: id } },
+          details: {
+            after: { version: published.version, fileName: job.fileName, featureCount: published.featureCount, upload: id },
+            ...(published.pruned.length ? { pruned: { versions: published.pruned } } : {}),
+          },
         });
         // The file stays while layers are left to publish (a retry may need to analyse it again).
         await jobRepository.update(client, id, { status: 'done', progress: 1, layerId: published.layerId, layers, filePath: left ? job.filePath : null });

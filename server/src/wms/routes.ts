@@ -57,10 +57,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const { sourceId, layer: layerName, z, x, y } = request.params;
       const address = parseTileAddress(z, x, y);
       if ('problem' in address) throw badRequest(address.problem);
-      const { source, layer } = await app.wms.catalog.find(sourceId, layerName);
+      const municipalityId = request.municipality?.id;
+      const { source, layer } = await app.wms.catalog.find(sourceId, layerName, municipalityId);
       if (!source) throw notFound(`There is no WMS source "${sourceId}". GET /api/basemaps lists the basemaps.`);
       if (!layer) throw notFound(`The WMS source "${sourceId}" has no layer "${layerName}". GET /api/basemaps lists its layers.`);
-      return sendTile(request, reply, await app.wms.proxy.tile(source, layer, address.tile, request.municipality?.id));
+      return sendTile(request, reply, await app.wms.proxy.tile(source, layer, address.tile, municipalityId));
     },
   );
 };

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { Value } from 'typebox/value';
-import type { WmsSourceRepository } from './sourceRepository.js';
+import type { StoredSource, WmsSourceRepository } from './sourceRepository.js';
 import { WmsCatalogFile, type WmsLayer, type WmsSource } from './types.js';
 
-/** A catalog source with where it came from. */
-export type CatalogSource = WmsSource & { origin: 'file' | 'database' };
+/** A catalog source with where it came from and its owner (null: shipped or shared by all). */
+export type CatalogSource = WmsSource & { origin: 'file' | 'database'; municipalityId: number | null };
 
 /**
  * Reads and checks the shipped catalog (data/wms-sources.json).
@@ -37,7 +37,7 @@ export async function readCatalogFile(file: string): Promise<WmsSource[]> {
  * most every `refreshMs` (and at once after an admin adds one). Nothing else is ever fetched.
  */
 export class WmsCatalog {
-  private stored: WmsSource[] = [];
+  private stored: StoredSource[] = [];
   private loadedAt = 0;
   private loading: Promise<void> | null = null;
   private generation = 0;
@@ -48,20 +48,31 @@ export class WmsCatalog {
     private readonly refreshMs = 5000,
   ) {}
 
-  /** All sources, shipped ones first. A stored source never shadows a shipped one with its id. */
-  async list(): Promise<CatalogSource[]> {
+  /**
+   * The sources a municipality sees, shipped ones first: the shipped and shared ones and its own
+   * (only the shipped and shared ones without a municipality). A stored source never shadows a
+   * shipped one with its id.
+   */
+  async list(municipalityId?: number): Promise<CatalogSource[]> {
     await this.fresh();
     const shipped = new Set(this.fileSources.map((s) => s.id));
     return [
-      ...this.fileSources.map((s) => ({ ...s, origin: 'file' as const })),
-      ...this.stored.filter((s) => !shipped.has(s.id)).map((s) => ({ ...s, origin: 'database' as const })),
+      ...this.fileSources.map((s) => ({ ...s, origin: 'file' as const, municipalityId: null })),
+      ...this.stored
+        .filter((s) => !shipped.has(s.id) && (s.municipalityId === null || s.municipalityId === municipalityId))
+        .map((s) => ({ ...s, origin: 'database' as const })),
     ];
   }
 
-  /** The source and layer for a tile request, or what is missing. */
-  async find(sourceId: string, layerName: string): Promise<{ source?: CatalogSource; layer?: WmsLayer }> {
-    const source = (await this.list()).find((s) => s.id === sourceId);
+  /** The source and layer for a tile request of a municipality, or what is missing. */
+  async find(sourceId: string, layerName: string, municipalityId?: number): Promise<{ source?: CatalogSource; layer?: WmsLayer }> {
+    const source = (await this.list(municipalityId)).find((s) => s.id === sourceId);
     return { source, layer: source?.layers.find((l) => l.name === layerName) };
+  }
+
+  /** The shipped catalog, which binds the server's keys to their hosts. */
+  shipped(): WmsSource[] {
+    return this.fileSources;
   }
 
   /** True when `id` belongs to the shipped file, which admins cannot overwrite. */

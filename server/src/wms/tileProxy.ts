@@ -3,6 +3,7 @@ import { buildGetMapUrl } from './getMapUrl.js';
 import { placeholderTile } from './placeholder.js';
 import { redact } from './redact.js';
 import { SingleFlight } from './singleFlight.js';
+import type { CatalogSource } from './sourceCatalog.js';
 import { etagOf, type CachedTile, type TileCache } from './tileCache.js';
 import type { TileAddress } from './tileGrid.js';
 import type { WmsLayer, WmsSource } from './types.js';
@@ -27,8 +28,8 @@ export interface TileProxyOptions {
   /** Seconds a cached tile is fresh. */
   ttl: number;
   timeoutMs: number;
-  /** Reads a service key by name: the municipality's own when it stored one, else the server's. */
-  key(envName: string, municipalityId?: number): string | undefined | Promise<string | undefined>;
+  /** The service key that may go to this source for a request of the municipality (see WmsKeyring). */
+  key(source: CatalogSource, municipalityId?: number): string | undefined | Promise<string | undefined>;
   log: FastifyBaseLogger;
   /** Consecutive failures after which a source is not asked for `breakerMs` (default 3). */
   breakerFailures?: number;
@@ -58,8 +59,8 @@ export class TileProxy {
   }
 
   /** The tile image for a catalog source and layer; never throws for upstream trouble. */
-  async tile(source: WmsSource, layer: WmsLayer, tile: TileAddress, municipalityId?: number): Promise<TileAnswer> {
-    const key = source.keyEnv ? await this.opts.key(source.keyEnv, municipalityId) : undefined;
+  async tile(source: CatalogSource, layer: WmsLayer, tile: TileAddress, municipalityId?: number): Promise<TileAnswer> {
+    const key = source.keyEnv ? await this.opts.key(source, municipalityId) : undefined;
     if (source.keyEnv && !key) return placeholder('key-missing');
 
     const cached = await this.opts.cache.read(source.id, layer.name, tile);

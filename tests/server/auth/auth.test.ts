@@ -30,18 +30,6 @@ describeEachDatabase(
       expect(me.json()).toEqual(body);
     });
 
-    it('marks the cookie Secure behind an https proxy', async () => {
-      const { app } = ctx();
-      const user = await addUser(app);
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        headers: { 'x-forwarded-proto': 'https' },
-        payload: { email: user.email, password: TEST_PASSWORD },
-      });
-      expect(res.cookies.find((c) => c.name === 'gis_session')?.secure).toBe(true);
-    });
-
     it('answers 401 to /me for anonymous, unknown, forged and malformed cookies', async () => {
       const { app } = ctx();
       for (const cookie of [undefined, `gis_session=${'A'.repeat(43)}`, 'gis_session=forged', `gis_session=${'x'.repeat(5000)}`]) {

@@ -57,6 +57,11 @@ export const inviteMember = (body: { email: string; name: string; municipalityId
 export const setMemberRole = (userId: number, municipalityId: number, role: Role) =>
   send<unknown>('PUT', '/api/admin/memberships', { userId, municipalityId, role });
 
+/** Ends the user's role in the municipality: what a municipality's administrator does to take someone's access away. */
+export const removeMember = (userId: number, municipalityId: number) =>
+  send<unknown>('DELETE', `/api/admin/memberships/${userId}?municipalityId=${municipalityId}`, undefined);
+
+/** Disables the account on the whole platform (platform administrators only). */
 export const setMemberDisabled = (userId: number, disabled: boolean) =>
   send<unknown>('PUT', `/api/admin/users/${userId}/disabled`, { disabled });
 

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 import { Type } from 'typebox';
-import { createPasswordReset, createUser, setMembership } from '../../auth/repository.js';
+import { createPasswordReset, inviteToMunicipality, setMembership } from '../../auth/repository.js';
+import { inTransaction } from '../../db/transaction.js';
 import { requireRole } from '../../plugins/auth.js';
 import { badRequest, UserError } from '../../plugins/errors.js';
 import { ErrorBody } from '../layers/schemas.js';
@@ -10,6 +11,7 @@ import memberRoutes from './members.js';
 import municipalityRoutes from './municipality.js';
 import oidcAdminRoutes from './oidc.js';
 import { EMAIL_MAX } from '../auth/schemas.js';
+import { bigintId, int4 } from '../bounds.js';
 
 const Role = Type.Union([Type.Literal('viewer'), Type.Literal('official'), Type.Literal('editor'), Type.Literal('admin')], {
   description: 'viewer (planner), official, editor (GIS specialist) or admin.',
@@ -20,13 +22,13 @@ const InviteBody = Type.Object(
     email: Type.String({ minLength: 3, maxLength: EMAIL_MAX, pattern: '^[^@\\s]+@[^@\\s]+$' }),
     name: Type.String({ maxLength: 200 }),
     language: Type.Optional(Type.Union([Type.Literal('lv'), Type.Literal('en'), Type.Literal('uk')])),
-    municipalityId: Type.Integer({ minimum: 1 }),
+    municipalityId: int4(),
     role: Role,
   },
   { additionalProperties: false },
 );
 const MembershipBody = Type.Object(
-  { userId: Type.Integer({ minimum: 1 }), municipalityId: Type.Integer({ minimum: 1 }), role: Role },
+  { userId: bigintId(), municipalityId: int4(), role: Role },
   { additionalProperties: false },
 );
 
@@ -53,23 +55,31 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: 'Invite a user to a municipality (admin)',
         description:
-          'Creates the account without a password and sends it a password reset token (to the server log while no mail ' +
-          'server is configured), with the role in the municipality. Needs X-CSRF-Token.',
+          'Gives the email the role in the municipality. A new account is created without a password and sent a password ' +
+          'reset token; an existing account is sent a notice (both to the server log while no mail server is configured). ' +
+          'The answer is the same either way. Needs X-CSRF-Token.',
         tags: ['admin'],
         body: InviteBody,
-        response: { 201: Type.Object({ id: Type.Integer() }), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody },
+        response: { 201: Type.Object({ id: Type.Integer() }), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
       },
     },
     async (request, reply) => {
       const { email, name, language, municipalityId, role } = request.body;
       requireRole(request, 'admin', municipalityId);
-      const id = await createUser(app.pg.pool, { email, name, language, passwordHash: null });
-      if (id === undefined) throw new UserError(409, 'This email already has an account; change its role with PUT /api/admin/memberships.');
-      await setMembership(app.pg.pool, id, municipalityId, role);
-      await app.audit.record(request, { action: 'user.invite', municipalityId, details: { after: { userId: id, email, role } } });
-      const reset = await createPasswordReset(app.pg.pool, email, 7 * 24 * 3600);
-      if (reset) app.auth.deliverResetToken(reset);
-      return reply.code(201).send({ id });
+      // The answer is the same whether or not the email had an account, so an invitation does not
+      // tell an administrator who else uses the platform; only the owner learns which it was. Both
+      // paths write in one transaction (one commit), so they also take about as long.
+      const { userId, delivery } = await inTransaction(app.pg.pool, async (client) => {
+        const { userId, created } = await inviteToMunicipality(client, { email, name, language, municipalityId, role });
+        await app.audit.recordIn(client, request, { action: 'user.invite', municipalityId, details: { after: { userId, email, role } } });
+        if (created) return { userId, delivery: { reset: await createPasswordReset(client, email, 7 * 24 * 3600) } };
+        const { rows } = await client.query<{ name: string }>('SELECT name FROM municipality WHERE id = $1', [municipalityId]);
+        return { userId, delivery: { notice: { email, municipalityName: rows[0]?.name ?? '', role } } };
+      });
+      if ('reset' in delivery) {
+        if (delivery.reset) app.auth.deliverResetToken(delivery.reset);
+      } else app.auth.deliverMembershipNotice(delivery.notice);
+      return reply.code(201).send({ id: userId });
     },
   );
 
@@ -78,7 +88,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schemaErrorFormatter: formatSchemaError,
       schema: {
-        summary: "Set a user's role in a municipality (admin)",
+        summary: "Change a member's role in a municipality (admin)",
+        description:
+          "A municipality's administrator changes the roles of the municipality's members (new members are invited with " +
+          'POST /api/admin/users); a platform administrator may also give a role to any account. Needs X-CSRF-Token.',
         tags: ['admin'],
         body: MembershipBody,
         response: { 200: MembershipBody, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
@@ -86,12 +99,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { userId, municipalityId, role } = request.body;
-      requireRole(request, 'admin', municipalityId);
+      const admin = requireRole(request, 'admin', municipalityId);
       const { rows } = await app.pg.query<{ role: string | null }>(
         `SELECT (SELECT role FROM membership WHERE user_id = u.id AND municipality_id = $2) AS role FROM app_user u WHERE u.id = $1`,
         [userId, municipalityId],
       );
-      if (!rows[0]) throw new UserError(404, `There is no user ${userId}.`);
+      // A municipality's administrator changes the roles of its members; people join by invitation
+      // (POST /api/admin/users), so an account id from elsewhere gets the same answer as no account.
+      if (!rows[0] || (rows[0].role === null && !admin.platformAdmin)) throw new UserError(404, `User ${userId} is not a member of this municipality.`);
       await setMembership(app.pg.pool, userId, municipalityId, role);
       await app.audit.record(request, {
         action: 'membership.update',

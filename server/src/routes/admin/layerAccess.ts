@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { badRequest, notFound } from '../../plugins/errors.js';
 import { ErrorBody, LocalizedText } from '../layers/schemas.js';
 import { administeredMunicipality } from './members.js';
+import { int4 } from '../bounds.js';
 
 const ReadRole = Type.Union(
   [Type.Literal('public'), Type.Literal('viewer'), Type.Literal('official'), Type.Literal('editor'), Type.Literal('admin')],
@@ -25,7 +26,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: "Who reads each of the municipality's layers (admin)",
         tags: ['admin'],
-        querystring: Type.Object({ municipalityId: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+        querystring: Type.Object({ municipalityId: Type.Optional(int4()) }, { additionalProperties: false }),
         response: { 200: Type.Object({ layers: Type.Array(LayerAccess) }), ...errors },
       },
     },

@@ -2,9 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { listMembers, removeMembership, setUserDisabled } from '../../auth/repository.js';
-import { requireRole } from '../../plugins/auth.js';
+import { requirePlatformAdmin, requireRole } from '../../plugins/auth.js';
 import { badRequest, UserError } from '../../plugins/errors.js';
+import { personalData } from '../../plugins/securityHeaders.js';
 import { ErrorBody } from '../layers/schemas.js';
+import { bigintId, int4 } from '../bounds.js';
 
 const Member = Type.Object({
   id: Type.Integer(),
@@ -16,10 +18,10 @@ const Member = Type.Object({
   lastSeenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 const MunicipalityQuery = Type.Object(
-  { municipalityId: Type.Optional(Type.Integer({ minimum: 1, description: "Default: the request's municipality." })) },
+  { municipalityId: Type.Optional(int4({ description: "Default: the request's municipality." })) },
   { additionalProperties: false },
 );
-const UserParams = Type.Object({ userId: Type.Integer({ minimum: 1 }) });
+const UserParams = Type.Object({ userId: bigintId() });
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 
 /** The municipality an admin request is about: the one asked for, else the request's; the caller must administer it. */
@@ -44,7 +46,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const municipalityId = administeredMunicipality(request, request.query.municipalityId);
-      reply.header('cache-control', 'no-store');
+      personalData(reply);
       return { municipalityId, users: await listMembers(app.pg.pool, municipalityId) };
     },
   );
@@ -75,26 +77,24 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     '/users/:userId/disabled',
     {
       schema: {
-        summary: 'Disable or enable a member’s account (admin)',
-        description: 'A disabled account cannot sign in and its sessions end at once. Needs X-CSRF-Token.',
+        summary: 'Disable or enable an account on the whole platform (platform admin)',
+        description:
+          'A disabled account cannot sign in anywhere and its sessions end at once. Only platform administrators ' +
+          "may: a municipality's administrator removes a member's role instead (DELETE /api/admin/memberships/{userId}). " +
+          'Needs X-CSRF-Token.',
         tags: ['admin'],
         params: UserParams,
-        querystring: MunicipalityQuery,
         body: Type.Object({ disabled: Type.Boolean() }, { additionalProperties: false }),
         response: { 200: Type.Object({ userId: Type.Integer(), disabled: Type.Boolean() }), ...errors },
       },
     },
     async (request) => {
-      const municipalityId = administeredMunicipality(request, request.query.municipalityId);
+      const admin = requirePlatformAdmin(request);
       const { userId } = request.params;
       const { disabled } = request.body;
-      if (userId === request.user!.id) throw badRequest('You cannot disable your own account.');
-      // An administrator manages the accounts of their own municipality's members only.
-      if (!(await listMembers(app.pg.pool, municipalityId)).some((m) => m.id === userId)) {
-        throw new UserError(404, `User ${userId} is not a member of this municipality.`);
-      }
-      await setUserDisabled(app.pg.pool, userId, disabled);
-      await app.audit.record(request, { action: disabled ? 'user.disable' : 'user.enable', municipalityId, details: { userId } });
+      if (userId === admin.id) throw badRequest('You cannot disable your own account.');
+      if (!(await setUserDisabled(app.pg.pool, userId, disabled))) throw new UserError(404, `There is no user ${userId}.`);
+      await app.audit.record(request, { action: disabled ? 'user.disable' : 'user.enable', municipalityId: null, details: { userId } });
       return { userId, disabled };
     },
   );

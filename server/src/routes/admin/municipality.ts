@@ -50,10 +50,10 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 
 /** The request municipality's own settings, for its administrators (under /api/admin). */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  /** Key names the WMS catalog uses, with their sources. */
-  async function keyNames(): Promise<Map<string, string[]>> {
+  /** Key names the WMS sources this municipality sees use, with their sources. */
+  async function keyNames(municipalityId: number): Promise<Map<string, string[]>> {
     const names = new Map<string, string[]>();
-    for (const s of await app.wms.catalog.list()) if (s.keyEnv) names.set(s.keyEnv, [...(names.get(s.keyEnv) ?? []), s.id]);
+    for (const s of await app.wms.catalog.list(municipalityId)) if (s.keyEnv) names.set(s.keyEnv, [...(names.get(s.keyEnv) ?? []), s.id]);
     return names;
   }
 
@@ -66,7 +66,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     );
     const r = rows[0];
     const own = await app.municipalitySecrets.all(municipalityId);
-    const names = await keyNames();
+    const names = await keyNames(municipalityId);
     for (const name of own.keys()) if (!names.has(name)) names.set(name, []);
     return {
       id: r.id,
@@ -115,7 +115,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const municipalityId = administeredMunicipality(request);
       const body = request.body;
       if (body.wmsKeys) {
-        const known = await keyNames();
+        const known = await keyNames(municipalityId);
         const unknown = Object.keys(body.wmsKeys).filter((k) => !known.has(k));
         if (unknown.length) throw badRequest(`No WMS source uses the key ${unknown.join(', ')}; the known keys are ${[...known.keys()].join(', ') || 'none'}.`);
       }

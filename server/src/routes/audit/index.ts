@@ -8,13 +8,14 @@ import { countAuditEntries, listAuditEntries, type AuditQuery } from '../../audi
 import { requireRole, requireUser } from '../../plugins/auth.js';
 import { badRequest, forbidden, type UserError } from '../../plugins/errors.js';
 import { ErrorBody } from '../layers/schemas.js';
+import { bigintId, int4 } from '../bounds.js';
 
 const MAX_PAGE = 500;
 const MAX_EXPORT = 100_000;
 
 const Filters = {
-  municipalityId: Type.Optional(Type.Integer({ minimum: 1, description: 'The municipality; needed when you administer several.' })),
-  userId: Type.Optional(Type.Integer({ minimum: 1 })),
+  municipalityId: Type.Optional(int4({ description: 'The municipality; needed when you administer several.' })),
+  userId: Type.Optional(bigintId()),
   layerId: Type.Optional(Type.String({ maxLength: 64 })),
   action: Type.Optional(Type.String({ maxLength: 40, pattern: '^[a-z][a-z_.]*$', description: "e.g. 'read'" })),
   from: Type.Optional(Type.String({ maxLength: 40, description: 'From this instant (ISO 8601, e.g. 2025-01-31 or 2025-01-31T08:00:00Z).' })),
@@ -24,7 +25,7 @@ const AuditListQuery = Type.Object(
   {
     ...Filters,
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 100 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    offset: Type.Optional(int4({ minimum: 0 })),
   },
   { additionalProperties: false },
 );

@@ -10,6 +10,7 @@ import type { DashboardFilters, IndicatorResult } from '../../dashboards/types.j
 import type { ResolvedLayer } from '../../layers/registry.js';
 import { notFound } from '../../plugins/errors.js';
 import { ErrorBody, LocalizedText } from '../layers/schemas.js';
+import { int4 } from '../bounds.js';
 
 const DashboardIdParam = Type.Union([Type.Literal('sewer'), Type.Literal('streets'), Type.Literal('accommodation')]);
 const Measure = Type.Union([Type.Literal('percent'), Type.Literal('count'), Type.Literal('km'), Type.Literal('eur'), Type.Literal('days'), Type.Literal('places')]);
@@ -50,7 +51,7 @@ const Dashboard = Type.Object({
   elapsedMs: Type.Number(),
 });
 const Filters = {
-  unit: Type.Optional(Type.Integer({ minimum: 1, description: 'A parish, town or village of the municipality: only what lies in it counts.' })),
+  unit: Type.Optional(int4({ description: 'A parish, town or village of the municipality: only what lies in it counts.' })),
   from: Type.Optional(Type.String({ format: 'date', description: 'First day of the period (YYYY-MM-DD).' })),
   to: Type.Optional(Type.String({ format: 'date', description: 'Last day of the period (YYYY-MM-DD); stocks are shown as at this day.' })),
 };

@@ -5,6 +5,7 @@ import { uploadMunicipality } from '../../uploads/access.js';
 import { actorOf } from '../../uploads/actor.js';
 import { datasets } from '../../uploads/datasets.js';
 import { Dataset, ErrorBody } from '../uploads/schemas.js';
+import { int4 } from '../bounds.js';
 
 const LayerParams = Type.Object({ layerId: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' }) });
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
@@ -45,10 +46,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Restore an earlier version of an uploaded dataset',
-        description: 'Points the layer back at that version (tiles and OGC serve it at once); later versions stay restorable.',
+        description: 'Points the layer back at that version (tiles and OGC serve it at once); later versions stay restorable. Only the kept versions (DATASET_KEEP_VERSIONS, default 10) can be restored.',
         tags: ['uploads'],
         params: LayerParams,
-        body: Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+        body: Type.Object({ version: int4() }, { additionalProperties: false }),
         response: { 200: Dataset, ...errors },
       },
     },

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { personalData } from '../../plugins/securityHeaders.js';
 import { Type } from 'typebox';
 import { assertRecordsReadable, recordView } from '../../access/layerAccess.js';
 import { hasRole } from '../../auth/roles.js';
@@ -125,8 +126,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: FeatureBody, ...errors },
       },
     },
-    async (request) =>
+    async (request, reply) =>
       inEdit(request, request.params.layerId, async (ctx) => {
+        personalData(reply);
         const feature = await loadFeature(ctx, request.params.featureId);
         if (!feature) throw notFound(`There is no feature ${request.params.featureId} in the layer "${ctx.layer.id}".`);
         // Every field, restricted ones included: the same read as the attribute table's item.
@@ -145,8 +147,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: History, ...errors },
       },
     },
-    async (request) =>
+    async (request, reply) =>
       inEdit(request, request.params.layerId, async (ctx) => {
+        personalData(reply);
         const history = await featureHistory(ctx, request.params.featureId);
         if (!history.length && !(await loadFeature(ctx, request.params.featureId))) {
           throw notFound(`There is no feature ${request.params.featureId} in the layer "${ctx.layer.id}" and no record of one.`);

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { int4 } from '../bounds.js';
 
 /**
  * The editing contract (issue 6): forms generated from a layer's field schema, create / update /
@@ -53,14 +54,14 @@ export const CreateBody = Type.Object({ geometry: Geometry, properties: Properti
 
 export const PatchBody = Type.Object(
   {
-    version: Type.Integer({ minimum: 1, description: 'The version the edit is based on; a newer one on the server gives 409.' }),
+    version: int4({ description: 'The version the edit is based on; a newer one on the server gives 409.' }),
     geometry: Type.Optional(Geometry),
     properties: Type.Optional(Properties),
   },
   { additionalProperties: false },
 );
 
-export const DeleteQuery = Type.Object({ version: Type.Integer({ minimum: 1 }) });
+export const DeleteQuery = Type.Object({ version: int4() });
 
 export const Feature = Type.Object({
   type: Type.Literal('Feature'),
@@ -95,8 +96,8 @@ export const History = Type.Array(HistoryEntry);
 
 export const RestoreBody = Type.Object(
   {
-    version: Type.Integer({ minimum: 1, description: 'The current version (optimistic locking).' }),
-    toVersion: Type.Integer({ minimum: 1, description: 'The earlier version to bring back, from the history.' }),
+    version: int4({ description: 'The current version (optimistic locking).' }),
+    toVersion: int4({ description: 'The earlier version to bring back, from the history.' }),
   },
   { additionalProperties: false },
 );

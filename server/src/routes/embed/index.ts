@@ -28,8 +28,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const file = path.join(app.config.clientDir, 'embed.html');
       const html = await readFile(file, 'utf8').catch(() => null);
       if (html === null) throw notFound('The embeddable page is not built; run "npm run build" first.');
-      // Other sites may frame this page (that is its purpose); nothing on it is private.
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('content-security-policy', 'frame-ancestors *').send(html);
+      // Other sites may frame this page (that is its purpose; plugins/securityHeaders.ts allows it for
+      // /embed/*); nothing on it is private.
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
     },
   );
 };

@@ -5,6 +5,7 @@ import { parseFilter } from '../../features/filterSql.js';
 import { compileSelection, countFeatures, exportFeatures, getFeature, listFeatures } from '../../features/repository.js';
 import type { FastifyRequest } from 'fastify';
 import { assertRecordsReadable, recordView } from '../../access/layerAccess.js';
+import { personalData } from '../../plugins/securityHeaders.js';
 import type { ResolvedLayer } from '../../layers/registry.js';
 import { badRequest, notFound, type UserError } from '../../plugins/errors.js';
 import { ErrorBody } from '../layers/schemas.js';
@@ -70,7 +71,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: FeaturePage, ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { limit = DEFAULT_PAGE, offset = 0, sort, order, filter } = request.query;
       const { layer, view } = await readableLayer(request, request.params.layerId);
       const compiled = compileSelection(view, { conditions: parseFilter(filter), sort, order });
@@ -79,7 +80,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         const total = await countFeatures(db, view, compiled);
         return { total, features: offset < total ? await listFeatures(db, view, compiled, { limit, offset }) : [] };
       });
-      await app.audit.auditRead(request, layer, view, { via: 'features.list', count: features.length, selection: { filter, sort, order, limit, offset } });
+      if (await app.audit.auditRead(request, layer, view, { via: 'features.list', count: features.length, selection: { filter, sort, order, limit, offset } })) {
+        personalData(reply);
+      }
       return { total, limit, offset, features };
     },
   );
@@ -96,12 +99,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: FeatureDetail, ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { layerId, featureId } = request.params;
       const { layer, view } = await readableLayer(request, layerId);
       const feature = await withLayerScope(app.pg.pool, layer, (db) => getFeature(db, view, featureId));
       if (!feature) throw notFound(`The layer "${layerId}" has no feature "${featureId}".`);
-      await app.audit.auditRead(request, layer, view, { via: 'features.item', featureId: feature.id });
+      if (await app.audit.auditRead(request, layer, view, { via: 'features.item', featureId: feature.id })) {
+        personalData(reply);
+      }
       return feature;
     },
   );
@@ -137,7 +142,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const csv = format === 'csv';
       // Written before the rows stream out: the export holds the connection while it streams.
-      await app.audit.auditRead(request, layer, view, { via: 'features.export', count: total, selection: { filter, sort, order, format } });
+      if (await app.audit.auditRead(request, layer, view, { via: 'features.export', count: total, selection: { filter, sort, order, format } })) {
+        personalData(reply);
+      }
       const rows = exportFeatures(app.pg.pool, view, compiled, csv ? 'anchor' : 'geometry');
       return reply
         .header('content-disposition', `attachment; filename="${layer.id}.${csv ? 'csv' : 'geojson'}"`)

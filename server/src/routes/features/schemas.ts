@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { FILTER_OPS, MAX_CONDITIONS } from '../../features/filterSql.js';
+import { int4 } from '../bounds.js';
 
 export const MAX_PAGE = 1000;
 export const DEFAULT_PAGE = 50;
@@ -41,7 +42,7 @@ const selection = {
 
 export const FeaturesQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: DEFAULT_PAGE, description: 'Page size.' })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Features to skip.' })),
+  offset: Type.Optional(int4({ minimum: 0, default: 0, description: 'Features to skip.' })),
   ...selection,
 });
 

@@ -76,6 +76,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
           throw problemError(413, 'upload.tooLarge', { limitMb });
         }
+        // The multipart parser's own errors (no boundary, a cut-off body, a bad part header) are the request's fault.
+        if (err instanceof Error && /^(Multipart: |Unexpected end of |Malformed )/.test(err.message)) {
+          throw badRequest(`The multipart body cannot be read (${err.message}); send the file as multipart/form-data in the field "file".`);
+        }
         throw err;
       }
       if (!spooled) throw badRequest('The request has no file; send it in the multipart field "file".');

@@ -86,5 +86,6 @@ export const Dataset = Type.Object({
   title: Type.Object({ lv: Type.String(), en: Type.Optional(Type.String()), uk: Type.Optional(Type.String()) }),
   geometryType: Type.String(),
   currentVersion: Type.Union([Type.Integer(), Type.Null()]),
-  versions: Type.Array(DatasetVersion, { description: 'Newest first.' }),
+  versions: Type.Array(DatasetVersion, { description: 'Newest first; only the kept ones (DATASET_KEEP_VERSIONS).' }),
+  historyBytes: Type.Number({ minimum: 0, description: 'Bytes the tables of the kept versions take on disk (indexes included).' }),
 });

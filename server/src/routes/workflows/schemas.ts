@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { int4 } from '../bounds.js';
 
 /** The three municipal workflows of issue 6 and their transition endpoint. */
 export const WORKFLOW_IDS = ['sewer-connections', 'street-transfers', 'accommodation'] as const;
@@ -30,7 +31,7 @@ export const TransitionParams = Type.Object({
 export const TransitionBody = Type.Object(
   {
     to: Type.String({ maxLength: 40 }),
-    version: Type.Integer({ minimum: 1 }),
+    version: int4(),
     date: Type.Optional(Type.String({ format: 'date' })),
   },
   { additionalProperties: true },

@@ -1,11 +1,12 @@
 import { Type } from 'typebox';
+import { int4 } from '../bounds.js';
 
 export const WorklistFormat = Type.Optional(Type.Enum(['json', 'csv'], { default: 'json' }));
 
 export const SewerUnconnectedQuery = Type.Object(
   {
     distance: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1000, default: 50, description: 'Metres from a sewer main.' })),
-    village: Type.Optional(Type.Integer({ minimum: 1, description: 'Id of a village (territorial unit of kind village).' })),
+    village: Type.Optional(int4({ description: 'Id of a village (territorial unit of kind village).' })),
     format: WorklistFormat,
   },
   { additionalProperties: false },
