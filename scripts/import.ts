@@ -31,7 +31,8 @@ if (values.help || !file) {
 
 const config = loadConfig();
 const database = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: config.embeddedDataDir });
-const app = await buildApp({ config, database, logger: { level: 'warn' } });
+// An operator's import may run long statements: the request statement timeout is not for it.
+const app = await buildApp({ config: { ...config, statementTimeoutMs: 0 }, database, logger: { level: 'warn' } });
 let exitCode = 0;
 try {
   await app.ready();

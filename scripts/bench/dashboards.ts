@@ -107,7 +107,8 @@ for (const code of ['marupe', scaled]) {
         if (i > 0) api.push(performance.now() - started);
       }
       const started = performance.now();
-      const result = await computeDashboard(pool, definition, municipality, { unitId: null, from: null, to: null }, 'full');
+      const whole = new Map(definition.indicators.map((indicator) => [indicator.id, 'full' as const]));
+      const result = await computeDashboard(pool, definition, municipality, { unitId: null, from: null, to: null }, whole);
       if (i > 0) service.push(performance.now() - started);
       const top = [...result.indicators].sort((a, b) => b.elapsedMs - a.elapsedMs)[0];
       slowest = `${top.id} ${top.elapsedMs} ms`;

@@ -10,6 +10,7 @@ import type { DatabaseProfile } from './db/database.js';
 import { LayerRegistry } from './layers/registry.js';
 import audit from './plugins/audit.js';
 import auth from './plugins/auth.js';
+import connectionShare from './plugins/connectionShare.js';
 import database from './plugins/database.js';
 import errors from './plugins/errors.js';
 import inputGuard from './plugins/inputGuard.js';
@@ -84,6 +85,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   app.decorate('layers', new LayerRegistry(app.pg.pool, 2000, (msg) => app.log.warn(msg)));
   await app.register(tenancy);
   await app.register(auth);
+  await app.register(connectionShare);
   await app.register(audit);
   await app.register(wms);
   await app.register(uploads);

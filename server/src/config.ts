@@ -47,6 +47,16 @@ export interface AppConfig {
    * many hops. Passed to Fastify's `trustProxy`.
    */
   trustProxy: false | number | string[];
+  /**
+   * Milliseconds one statement of a request may run on a real PostgreSQL before it is stopped and
+   * answered with 503 (`DATABASE_STATEMENT_TIMEOUT_MS`, default 30000; 0 turns it off).
+   */
+  statementTimeoutMs: number;
+  /**
+   * Milliseconds a heavy request (work list, dashboard, analysis, export) waits for its share of the
+   * database connections before it is answered 503 with Retry-After (`HEAVY_REQUEST_WAIT_MS`, default 15000).
+   */
+  heavyRequestWaitMs: number;
 }
 
 /** Limits and places of dataset uploads. */
@@ -128,6 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       keepHours: positiveNumber(env, 'UPLOAD_KEEP_HOURS', 72),
       keepVersions: positiveInteger(env, 'DATASET_KEEP_VERSIONS', 10),
     },
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS === '0' ? 0 : positiveNumber(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 30_000),
+    heavyRequestWaitMs: positiveNumber(env, 'HEAVY_REQUEST_WAIT_MS', 15_000),
   };
 }
 

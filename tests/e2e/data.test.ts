@@ -204,13 +204,27 @@ describeWhen(hasChromium(), 'e2e: Data page and sign-in in Chromium', 'no /usr/b
         expect(await item.locator('[data-version="2"]').textContent()).toContain('pašreizējā');
         // How much space the layer's history takes, in Latvian number format.
         expect(await item.getByTestId('dataset-history').textContent()).toMatch(/^Vēsture: 2 versijas, \d+(,\d)? (KB|MB)$/);
-        const layer = async () => ((await (await fetch(`${ctx().url}/api/layers/${layerId}`)).json()) as { featureCount: number }).featureCount;
+        // As the signed-in editor: a new dataset's count is for the municipality's signed-in roles only.
+        const layer = async () => ((await (await page.request.get(`${ctx().url}/api/layers/${layerId}`)).json()) as { featureCount: number }).featureCount;
         expect(await layer()).toBe(4);
 
         await item.locator('[data-version="1"]').getByTestId('restore-version').click();
         await expect.poll(() => page.getByTestId('datasets-message').textContent()).toContain('atjaunota 1. versija');
         await expect.poll(() => item.locator('[data-version="1"]').textContent()).toContain('pašreizējā');
         expect(await layer()).toBe(3);
+      });
+
+      it('keeps a new dataset from anonymous visitors until the editor switches it public', async () => {
+        const item = page.getByTestId('datasets').locator(`[data-dataset="${layerId}"]`);
+        const anonymous = async () => (await fetch(`${ctx().url}/ogc/collections/${layerId}/items`)).status;
+        expect(await item.getByTestId('dataset-visibility').textContent()).toContain('tikai pašvaldības lietotāji');
+        expect(await item.getByTestId('dataset-public').isChecked()).toBe(false);
+        expect(await anonymous()).toBe(403);
+        await item.getByTestId('dataset-public').check();
+        await expect.poll(() => page.getByTestId('datasets-message').textContent()).toContain('tagad ir publisks');
+        await expect.poll(() => item.getByTestId('dataset-visibility').textContent()).toContain('Redz ikviens');
+        expect(await anonymous()).toBe(200);
+        await screenshot(page, `data-dataset-public-${ctx().kind}`);
       });
 
       it('says in Latvian why the server cannot read a file, and refuses other files at once', async () => {

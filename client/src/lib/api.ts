@@ -41,7 +41,8 @@ export interface Layer {
   access: { records: boolean; restrictedFields: boolean };
   minZoom: number;
   maxZoom: number;
-  featureCount: number;
+  /** null unless the user may read the records (count and extent would give away positions). */
+  featureCount: number | null;
   extent: Bbox | null;
   dataVersion: number;
   tileJson: { tiles: string[]; minzoom: number; maxzoom: number; bounds?: Bbox };
@@ -380,6 +381,8 @@ export interface Dataset {
   layerId: string;
   title: LocalizedText;
   geometryType: string;
+  /** Who reads it: 'public', or the weakest role of the municipality that does ('viewer' for new datasets). */
+  readRole: 'public' | 'viewer' | 'official' | 'editor' | 'admin';
   currentVersion: number | null;
   versions: DatasetVersion[];
   /** Bytes the kept versions' tables take on disk. */
@@ -434,6 +437,10 @@ export const publishUpload = (id: string, request: PublishRequest, opts: Options
 export const fetchDatasets = async (opts: Options = {}) => (await getJson<{ datasets: Dataset[] }>('/api/datasets', opts)).datasets;
 
 export const deleteDataset = (layerId: string, opts: Options = {}) => send<void>('DELETE', datasetPath(layerId), undefined, opts);
+
+/** Makes a dataset public, or readable only by the municipality's signed-in roles (editors and admins; audited). */
+export const setDatasetPublic = (layerId: string, isPublic: boolean, opts: Options = {}) =>
+  send<Dataset>('PUT', `${datasetPath(layerId)}/access`, { public: isPublic }, opts);
 
 export const restoreDataset = (layerId: string, version: number, opts: Options = {}) =>
   send<Dataset>('POST', `${datasetPath(layerId)}/restore`, { version }, opts);

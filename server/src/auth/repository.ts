@@ -176,15 +176,14 @@ export interface Invitation {
  */
 export async function inviteToMunicipality(db: Db, invitation: Invitation): Promise<{ userId: number; created: boolean }> {
   const { rows } = await db.query<{ id: string; created: boolean }>(
-    `WITH created AS (
+    // DO UPDATE (a no-op) instead of DO NOTHING: it waits for and returns a row that a concurrent
+    // invitation of the same email inserted after this statement's snapshot, which a separate
+    // SELECT would not see; xmax = 0 tells a row inserted here from one that existed.
+    `WITH account AS (
        INSERT INTO app_user (email, name, preferred_language, password_hash)
        VALUES ($1, $2, $3, NULL)
-       ON CONFLICT ((lower(email))) DO NOTHING
-       RETURNING id
-     ), account AS (
-       SELECT id, true AS created FROM created
-       UNION ALL
-       SELECT id, false FROM app_user WHERE lower(email) = lower($1) AND NOT EXISTS (SELECT 1 FROM created)
+       ON CONFLICT ((lower(email))) DO UPDATE SET email = app_user.email
+       RETURNING id, (xmax = 0) AS created
      ), joined AS (
        INSERT INTO membership (user_id, municipality_id, role)
        SELECT id, $4, $5 FROM account

@@ -6,12 +6,16 @@ const t = (lv: string, en: string, uk: string): LocalizedText => ({ lv, en, uk }
 const column = (name: string, measure: Measure, title: LocalizedText): IndicatorColumn => ({ name, measure, title });
 const pick = (all: Record<string, LocalizedText>, codes: string[]) => Object.fromEntries(codes.map((c) => [c, all[c]]));
 
-/** A dashboard: the decision question it answers, the layer whose readers may open it, its indicators. */
+/**
+ * A dashboard: the decision question it answers, its main layer (listed, compared), its
+ * indicators; each indicator names every layer it reads, and the access module decides per
+ * indicator (server/src/dashboards/service.ts).
+ */
 export interface DashboardDefinition {
   id: DashboardId;
   title: LocalizedText;
   question: LocalizedText;
-  /** The domain layer (key of server/src/layers/domainLayers.ts) whose access rules the dashboard follows. */
+  /** The domain layer (key of server/src/layers/domainLayers.ts) the dashboard is about. */
   layerKey: string;
   indicators: IndicatorDefinition[];
   /**
@@ -35,6 +39,7 @@ const sewer: DashboardDefinition = {
   indicators: [
     {
       id: 'sewer.connection_rate',
+      layers: ['sewer-connections'],
       kind: 'kpi',
       headline: true,
       title: t('Pieslēgumu īpatsvars', 'Connection rate', 'Частка підключень'),
@@ -47,6 +52,7 @@ const sewer: DashboardDefinition = {
     },
     {
       id: 'sewer.unconnected_near_main',
+      layers: ['sewer-connections', 'sewer-mains', 'addresses'],
       kind: 'kpi',
       title: t('Nepieslēgti 50 m no maģistrāles', 'Not connected within 50 m of a main', 'Не підключені в межах 50 м від магістралі'),
       definition: t(
@@ -58,6 +64,7 @@ const sewer: DashboardDefinition = {
     },
     {
       id: 'sewer.by_village',
+      layers: ['sewer-connections', 'sewer-mains', 'addresses', 'villages'],
       kind: 'units',
       unitKind: 'village',
       title: t('Pieslēgumi pa ciemiem', 'Connections by village', 'Підключення за селами'),
@@ -75,6 +82,7 @@ const sewer: DashboardDefinition = {
     },
     {
       id: 'sewer.pipeline_by_status',
+      layers: ['sewer-connections'],
       kind: 'categories',
       title: t('Pieteikumi procesā', 'Applications in the pipeline', 'Заявки в процесі'),
       definition: t(
@@ -91,6 +99,7 @@ const sewer: DashboardDefinition = {
     },
     {
       id: 'sewer.longest_waiting',
+      layers: ['sewer-connections'],
       kind: 'table',
       title: t('Ilgāk gaidošie pieteikumi', 'Longest-waiting applications', 'Заявки, що чекають найдовше'),
       definition: t(
@@ -108,6 +117,7 @@ const sewer: DashboardDefinition = {
     },
     {
       id: 'sewer.cofinancing_by_year',
+      layers: ['sewer-connections'],
       kind: 'series',
       title: t('Piešķirtais līdzfinansējums pa gadiem', 'Co-financing granted per year', 'Надане співфінансування за роками'),
       definition: t(
@@ -122,6 +132,7 @@ const sewer: DashboardDefinition = {
     },
     {
       id: 'sewer.connections_by_month',
+      layers: ['sewer-connections'],
       kind: 'series',
       title: t('Jauni pieslēgumi pa mēnešiem', 'New connections per month', 'Нові підключення за місяцями'),
       definition: t(
@@ -148,6 +159,7 @@ const streets: DashboardDefinition = {
   indicators: [
     {
       id: 'streets.km_accepted',
+      layers: ['street-transfers'],
       kind: 'kpi',
       headline: true,
       title: t('Pārņemtas ielas, km', 'Streets taken over, km', 'Прийняті вулиці, км'),
@@ -160,6 +172,7 @@ const streets: DashboardDefinition = {
     },
     {
       id: 'streets.km_in_transfer',
+      layers: ['street-transfers'],
       kind: 'kpi',
       title: t('Ielas procesā, km', 'Streets in transfer, km', 'Вулиці в процесі передачі, км'),
       definition: t(
@@ -171,6 +184,7 @@ const streets: DashboardDefinition = {
     },
     {
       id: 'streets.maintenance_taken_on',
+      layers: ['street-transfers'],
       kind: 'kpi',
       title: t('Uzņemtās uzturēšanas izmaksas gadā', 'Yearly maintenance taken on', 'Прийняті річні витрати на утримання'),
       definition: t(
@@ -182,6 +196,7 @@ const streets: DashboardDefinition = {
     },
     {
       id: 'streets.maintenance_ahead',
+      layers: ['street-transfers'],
       kind: 'kpi',
       title: t('Gaidāmās uzturēšanas izmaksas gadā', 'Yearly maintenance still ahead', 'Очікувані річні витрати на утримання'),
       definition: t(
@@ -193,6 +208,7 @@ const streets: DashboardDefinition = {
     },
     {
       id: 'streets.km_by_status',
+      layers: ['street-transfers'],
       kind: 'categories',
       title: t('Ielu garums pa statusiem', 'Street length by status', 'Довжина вулиць за статусами'),
       definition: t('Ielu skaits un garums katrā procesa statusā šodien.', 'Number and length of streets in each status of the process today.', 'Кількість і довжина вулиць у кожному статусі процесу сьогодні.'),
@@ -201,6 +217,7 @@ const streets: DashboardDefinition = {
     },
     {
       id: 'streets.accepted_by_year',
+      layers: ['street-transfers'],
       kind: 'series',
       title: t('Pārņemtās ielas pa gadiem', 'Transfers accepted per year', 'Прийняті вулиці за роками'),
       definition: t('Pieņemto ielu skaits un garums pēc pieņemšanas gada.', 'Streets accepted and their length, by the year of acceptance.', 'Кількість і довжина прийнятих вулиць за роком прийняття.'),
@@ -208,6 +225,7 @@ const streets: DashboardDefinition = {
     },
     {
       id: 'streets.days_per_stage',
+      layers: ['street-transfers'],
       kind: 'categories',
       title: t('Dienas katrā posmā', 'Days per stage', 'Днів на кожному етапі'),
       definition: t(
@@ -223,6 +241,7 @@ const streets: DashboardDefinition = {
     },
     {
       id: 'streets.by_parish',
+      layers: ['street-transfers', 'parishes'],
       kind: 'units',
       unitKind: 'parish',
       title: t('Ielas pa pagastiem', 'Streets by parish', 'Вулиці за волостями'),
@@ -254,6 +273,7 @@ const accommodation: DashboardDefinition = {
   indicators: [
     {
       id: 'accommodation.places',
+      layers: ['accommodation-sites'],
       kind: 'kpi',
       headline: true,
       title: t('Brīvās vietas', 'Free places', 'Вільні місця'),
@@ -271,6 +291,7 @@ const accommodation: DashboardDefinition = {
     },
     {
       id: 'accommodation.near_school_kindergarten',
+      layers: ['accommodation-sites', 'schools', 'kindergartens'],
       kind: 'kpi',
       title: t('Līdz 1 km no skolas un bērnudārza', 'Within 1 km of a school and a kindergarten', 'До 1 км від школи та дитсадка'),
       definition: t(
@@ -283,6 +304,7 @@ const accommodation: DashboardDefinition = {
     },
     {
       id: 'accommodation.accessible',
+      layers: ['accommodation-sites'],
       kind: 'kpi',
       title: t('Vietas ar piekļūstamību', 'Sites with step-free access', 'Місця з безбар’єрним доступом'),
       definition: t(
@@ -295,6 +317,7 @@ const accommodation: DashboardDefinition = {
     },
     {
       id: 'accommodation.places_over_time',
+      layers: ['accommodation-sites'],
       kind: 'series',
       title: t('Vietas laika gaitā', 'Places over time', 'Місця з часом'),
       definition: t(
@@ -311,6 +334,7 @@ const accommodation: DashboardDefinition = {
     },
     {
       id: 'accommodation.by_parish',
+      layers: ['accommodation-sites', 'parishes'],
       kind: 'units',
       unitKind: 'parish',
       title: t('Vietas pa pagastiem', 'Places by parish', 'Місця за волостями'),
@@ -329,6 +353,7 @@ const accommodation: DashboardDefinition = {
     },
     {
       id: 'accommodation.free_by_site_type',
+      layers: ['accommodation-sites'],
       kind: 'categories',
       title: t('Brīvās vietas pēc veida', 'Free places by site type', 'Вільні місця за типом'),
       definition: t(

@@ -5,7 +5,8 @@ import { UserError, forbidden } from '../plugins/errors.js';
 import type { Municipality } from '../tenancy/municipalities.js';
 import type { DashboardDefinition } from './catalog.js';
 import { computeIndicators } from './indicators.js';
-import { dashboardAccess, dashboardLayer, readIndicators } from './service.js';
+import { publishesSuppressedSummary } from '../access/layerAccess.js';
+import { indicatorAccess, indicatorLayers, readIndicators } from './service.js';
 import type { Comparison, ComparisonRow } from './types.js';
 
 /** Whether the user is an official (or stronger) somewhere, or a platform administrator. */
@@ -30,16 +31,24 @@ export async function compareMunicipalities(
   const kpis = definition.indicators.filter((i) => i.kind === 'kpi');
   const rows: ComparisonRow[] = [];
   for (const m of municipalities) {
-    const layer = await dashboardLayer(layers, definition, m);
-    const access = dashboardAccess(user, layer);
+    const read = await indicatorLayers(layers, definition, m);
     const isOwn = m.id === own.id;
     const row: ComparisonRow = { id: m.id, code: m.code, name: m.name, own: isOwn, published: false, values: {}, suppressed: {} };
-    const suppress = access === 'suppressed' || (access === 'none' && !!layer?.restricted && !isOwn);
-    if (layer && (access !== 'none' || suppress)) {
+    // Per KPI, as the access module decides for every layer it reads; another municipality's
+    // personal data is published to officials suppressed (publishesSuppressedSummary).
+    const shown = kpis.flatMap((kpi) => {
+      const access = indicatorAccess(user, kpi, read);
+      if (access !== 'none') return [{ kpi, suppress: access === 'suppressed' }];
+      const published = !isOwn && kpi.layers.every((key) => read.get(key) && publishesSuppressedSummary(read.get(key)!));
+      return published ? [{ kpi, suppress: true }] : [];
+    });
+    if (shown.length) {
       row.published = true;
       await readIndicators(pool, async (db) => {
-        const results = await computeIndicators(db, definition, kpis, m.id, { unitId: null, from: null, to: null }, null, suppress);
-        kpis.forEach((kpi, i) => {
+        const results = await computeIndicators(db, definition, shown.map((s) => s.kpi), m.id, { unitId: null, from: null, to: null }, null, (kpi) =>
+          shown.some((s) => s.kpi === kpi && s.suppress),
+        );
+        shown.forEach(({ kpi }, i) => {
           const value = results[i].rows[0]?.value;
           row.values[kpi.id] = typeof value === 'number' ? value : null;
           row.suppressed[kpi.id] = results[i].suppressed?.[0] ?? false;
@@ -49,5 +58,5 @@ export async function compareMunicipalities(
     rows.push(row);
   }
   rows.sort((a, b) => Number(b.own) - Number(a.own) || a.name.localeCompare(b.name, 'lv'));
-  return { indicators: kpis.map(({ recordCount: _, ...shown }) => shown), municipalities: rows };
+  return { indicators: kpis.map(({ recordCount: _, layers: _layers, ...shown }) => shown), municipalities: rows };
 }

@@ -42,13 +42,13 @@ export async function computeIndicator(
   } catch (cause) {
     throw new Error(`computing the indicator ${definition.id}`, { cause });
   }
-  const { recordCount: _, ...shown } = definition;
+  const { recordCount: _, layers: _layers, ...shown } = definition;
   return { ...shown, rows, computedAt: new Date().toISOString(), elapsedMs: Math.round((performance.now() - started) * 10) / 10 };
 }
 
 /**
- * Indicators of a dashboard for one municipality, in the order given. With `suppressSmall`, rows of
- * personal-data indicators lose their numbers where the dashboard's protected table hides their
+ * Indicators of a dashboard for one municipality, in the order given. Rows of the personal-data
+ * indicators for which `suppressSmall` holds (the access module's "suppressed") lose their numbers where the dashboard's protected table hides their
  * cell (dashboards/suppressionCells.ts), the same cell in every filtered view. `unitKind` is the
  * kind of the unit the view is filtered to.
  */
@@ -59,15 +59,15 @@ export async function computeIndicators(
   municipalityId: number,
   filters: DashboardFilters,
   unitKind: string | null,
-  suppressSmall: boolean,
+  suppressSmall: (indicator: IndicatorDefinition) => boolean,
 ): Promise<IndicatorResult[]> {
   const results: IndicatorResult[] = [];
   for (const indicator of indicators) results.push(await computeIndicator(db, indicator, municipalityId, filters));
-  const counted = indicators.filter((i) => i.recordCount);
-  if (!suppressSmall || counted.length === 0) return results;
+  const counted = indicators.filter((i) => i.recordCount && suppressSmall(i));
+  if (counted.length === 0) return results;
   const protection = await dashboardProtection(db, dashboard, municipalityId, filters, unitKind, results);
   indicators.forEach((definition, i) => {
-    if (!definition.recordCount) return;
+    if (!definition.recordCount || !suppressSmall(definition)) return;
     const result = results[i];
     const records = (r: IndicatorRow) => Number(r[definition.recordCount!] ?? 0);
     result.suppressed = result.rows.map((r) => rowIsHidden(result, r, records(r), protection));

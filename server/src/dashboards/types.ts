@@ -29,6 +29,12 @@ export interface IndicatorDefinition {
   /** `<dashboard>.<name>`, e.g. `sewer.connection_rate`; the SQL is `sql/indicators/<dashboard>/<name>.sql`. */
   id: string;
   kind: IndicatorKind;
+  /**
+   * Every layer its SQL reads, as keys of server/src/layers/domainLayers.ts (`sewer-connections`).
+   * A `table` lists records and needs the right to read the records of each; other kinds are
+   * aggregates and need the right to read the aggregates of each (server/src/access/layerAccess.ts).
+   */
+  layers: string[];
   title: LocalizedText;
   /** How it is computed, in words an official understands; shown under the info icon. */
   definition: LocalizedText;
@@ -52,7 +58,7 @@ export interface IndicatorDefinition {
 export type IndicatorRow = Record<string, string | number | null>;
 
 /** An indicator as computed for one request. */
-export interface IndicatorResult extends Omit<IndicatorDefinition, 'recordCount'> {
+export interface IndicatorResult extends Omit<IndicatorDefinition, 'recordCount' | 'layers'> {
   rows: IndicatorRow[];
   /** Per row: whether its numbers were suppressed (rows with `recordCount` only). */
   suppressed?: boolean[];
@@ -79,6 +85,8 @@ export interface DashboardResult {
   /** Counts from 1 to threshold − 1 are suppressed in rows with record counts; null for readers of the records. */
   threshold: number | null;
   indicators: IndicatorResult[];
+  /** Indicators left out because they read layers (or records) the reader may not read. */
+  withheld?: string[];
   computedAt: string;
   elapsedMs: number;
 }
@@ -98,6 +106,6 @@ export interface ComparisonRow {
 
 /** A dashboard's KPIs for every municipality hosted here, side by side. */
 export interface Comparison {
-  indicators: Omit<IndicatorDefinition, 'recordCount'>[];
+  indicators: Omit<IndicatorDefinition, 'recordCount' | 'layers'>[];
   municipalities: ComparisonRow[];
 }

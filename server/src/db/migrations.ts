@@ -43,7 +43,8 @@ export async function runMigrations(client: pg.PoolClient | pg.Client, dir: stri
       continue;
     }
     try {
-      await client.query('BEGIN');
+      // A migration may rewrite large tables: the app connections' statement timeout is not for it.
+      await client.query('BEGIN; SET LOCAL statement_timeout = 0');
       await client.query(sql);
       await client.query('INSERT INTO schema_migration (id, checksum) VALUES ($1, $2)', [id, checksum]);
       await client.query('COMMIT');

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { assertRecordsReadable } from '../access/layerAccess.js';
 import { requireRole } from '../plugins/auth.js';
 import { badRequest, notFound } from '../plugins/errors.js';
 import type { ResolvedLayer } from '../layers/registry.js';
@@ -6,7 +7,7 @@ import { withMunicipality } from '../tenancy/scope.js';
 import { EditRefusal, type EditContext } from './service.js';
 import { specForTable, type EditSpec } from './specs.js';
 
-/** The editable layer: 404 unknown, 400 not editable, 401/403 unless an editor of its municipality. */
+/** The editable layer: 404 unknown, 400 not editable, 401/403 unless an editor of its municipality who reads its records. */
 export async function editableLayer(request: FastifyRequest, layerId: string): Promise<{ layer: EditContext['layer']; spec: EditSpec }> {
   const layer = await request.server.layers.get(layerId);
   if (!layer) throw notFound(`There is no layer "${layerId.slice(0, 80)}". GET /api/layers lists the layers.`);
@@ -15,6 +16,9 @@ export async function editableLayer(request: FastifyRequest, layerId: string): P
     throw badRequest(`The layer "${layer.id}" is not edited here; the sewer connections, street transfers and accommodation sites are.`);
   }
   requireRole(request, 'editor', layer.municipalityId);
+  // An edit answers with the feature: only for editors who may read the layer's records (an
+  // administrator may have closed it to admins).
+  assertRecordsReadable(request.user, layer, 'records');
   return { layer: layer as ResolvedLayer & { municipalityId: number }, spec };
 }
 

@@ -16,17 +16,18 @@ const personalDataNote: Record<Language, string> = {
 export const localized = (text: Partial<LocalizedText>, lang: Language): string | undefined => text[lang] ?? text.lv;
 
 /**
- * A layer as an OGC API collection: titles in the asked language, the CRS84 extent, the CRSs
- * its items can be had in, and a note (but no records) for layers holding personal data.
+ * A layer as an OGC API collection: titles in the asked language, the CRS84 extent (null `stats`
+ * for a reader who may not read the records: no extent), the CRSs its items can be had in, and a
+ * note (but no records) for layers holding personal data.
  */
-export function describeCollection(layer: ResolvedLayer, stats: LayerStats, base: string, lang: Language): Static<typeof Collection> {
+export function describeCollection(layer: ResolvedLayer, stats: LayerStats | null, base: string, lang: Language): Static<typeof Collection> {
   const description = [localized(layer.description, lang), layer.restricted ? personalDataNote[lang] : undefined].filter(Boolean).join(' ');
   return {
     id: layer.id,
     title: localized(layer.title, lang) ?? layer.id,
     ...(description ? { description } : {}),
     itemType: 'feature',
-    ...(stats.extent ? { extent: { spatial: { bbox: [stats.extent], crs: CRS84.uri } } } : {}),
+    ...(stats?.extent ? { extent: { spatial: { bbox: [stats.extent], crs: CRS84.uri } } } : {}),
     crs: servedCrs.map((c) => c.uri),
     storageCrs: storageCrs.uri,
     ...(layer.restricted ? { restricted: true } : {}),

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { layerStats } from '../layers/layerStats.js';
 import type { ResolvedLayer } from '../layers/registry.js';
-import { assertRecordsReadable, mayReadRecords, recordView } from '../access/layerAccess.js';
+import { assertRecordsReadable, mayReadRecords, recordView, visibleLayerStats } from '../access/layerAccess.js';
 import { personalData } from '../plugins/securityHeaders.js';
 import { notFound } from '../plugins/errors.js';
 import { baseUrl, inRequestMunicipality } from '../routes/layers/index.js';
@@ -87,6 +87,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     return { layer, view: recordView(request.user, layer) };
   }
 
+  /** The layer's count and extent if this request may read its records (the access module decides), else null. */
+  const statsFor = (request: FastifyRequest, layer: ResolvedLayer) =>
+    visibleLayerStats(request.user, layer, () => withLayerScope(app.pg.pool, layer, (db) => layerStats(db, layer)));
+
   app.get(
     '/',
     {
@@ -138,7 +142,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       // and a 403 there fails a whole ogrinfo or ogr2ogr run. Its own URL still describes it.
       for (const layer of await app.layers.list()) {
         if (!mayReadRecords(request.user, layer) || !inRequestMunicipality(request, layer)) continue;
-        collections.push(describeCollection(layer, await withLayerScope(app.pg.pool, layer, (db) => layerStats(db, layer)), base, lang));
+        collections.push(describeCollection(layer, await statsFor(request, layer), base, lang));
       }
       return {
         links: [link(`${ogcRoot(base)}/collections`, 'self', mediaType.json)],
@@ -163,7 +167,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const layer = await collectionLayer(request.params.collectionId);
       const lang = negotiateLanguage(request, reply);
-      return describeCollection(layer, await withLayerScope(app.pg.pool, layer, (db) => layerStats(db, layer)), baseUrl(request), lang);
+      return describeCollection(layer, await statsFor(request, layer), baseUrl(request), lang);
     },
   );
 

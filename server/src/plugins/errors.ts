@@ -1,6 +1,7 @@
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
 import { STATUS_CODES } from 'node:http';
+import { asUnavailable } from '../db/unavailable.js';
 
 /**
  * An error whose message a user can act on. Routes and repositories throw it for bad input;
@@ -28,6 +29,15 @@ export default fp(
       if (dataError) {
         request.log.warn({ err: error, url: request.url }, 'the database refused a value of the request');
         return reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: dataError });
+      }
+      // The database is down, restarting, or busy: not the request's fault, and worth retrying.
+      const unavailable = asUnavailable(error);
+      if (unavailable) {
+        request.log.warn({ err: error, url: request.url, code: unavailable.code }, 'database unavailable');
+        return reply
+          .status(503)
+          .header('retry-after', String(unavailable.retryAfterSeconds))
+          .send({ statusCode: 503, error: 'Service Unavailable', code: unavailable.code, message: unavailable.message });
       }
       const status = error.statusCode ?? 500;
       if (status >= 500) {

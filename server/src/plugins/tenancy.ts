@@ -22,8 +22,11 @@ declare module 'fastify' {
   }
 }
 
-/** Paths whose handlers read municipal data; static client files never do. */
-const SCOPED_PATHS = /^\/(api|ogc|wms|embed)(\/|\?|$)/;
+/**
+ * Paths whose handlers read municipal data; static client files never do, nor does /api/health,
+ * which must answer (503, database unreachable) while the database is down.
+ */
+const SCOPED_PATHS = /^\/(?!api\/health(\/|\?|$))(api|ogc|wms|embed)(\/|\?|$)/;
 
 /**
  * Which municipality a request is about, in this order:

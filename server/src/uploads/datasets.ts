@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { ReadRole } from '../layers/registry.js';
 import type { LocalizedText } from '../layers/types.js';
 import { notFound } from '../plugins/errors.js';
 import { quoteIdentifier as quote } from '../db/identifier.js';
@@ -17,6 +18,8 @@ export interface Dataset {
   layerId: string;
   title: LocalizedText;
   geometryType: string;
+  /** Who reads it: 'public', or the weakest role of the municipality that does (server/src/access/layerAccess.ts). */
+  readRole: ReadRole;
   currentVersion: number | null;
   versions: DatasetVersion[];
   /** Bytes the tables of the kept versions take on disk, indexes and TOAST included. */
@@ -28,7 +31,7 @@ export const datasets = {
   /** The municipality's uploaded datasets (or the one with `layerId`), with their versions. */
   async list(db: pg.Pool | pg.PoolClient, municipalityId: number, layerId?: string): Promise<Dataset[]> {
     const { rows } = await db.query(
-      `SELECT l.id, l.title, l.geometry_type,
+      `SELECT l.id, l.title, l.geometry_type, coalesce(l.read_role, 'public') AS read_role,
               coalesce(jsonb_agg(jsonb_build_object('version', v.version, 'fileName', v.file_name, 'featureCount', v.feature_count,
                         'geometryType', v.geometry_type, 'sourceCrs', v.source_crs, 'current', v.is_current,
                         'createdAt', to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')) ORDER BY v.version DESC)
@@ -43,6 +46,7 @@ export const datasets = {
       layerId: r.id,
       title: r.title,
       geometryType: r.geometry_type,
+      readRole: r.read_role,
       currentVersion: (r.versions as DatasetVersion[]).find((v) => v.current)?.version ?? null,
       versions: r.versions,
       historyBytes: r.history_bytes,

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { NEW_DATASET_READ_ROLE } from '../access/layerAccess.js';
 import type { GeometryType, LayerField } from '../layers/types.js';
 import { badRequest, notFound } from '../plugins/errors.js';
 import { publishedColumnType } from './columnTypes.js';
@@ -218,9 +219,10 @@ export async function publishLayer(
     );
   } else {
     await client.query(
-      `INSERT INTO layer (id, municipality_id, layer_group, title, description, source_table, geometry_type, fields, style, sort_order)
-       VALUES ($1, $2, 'uploads', $3, $4, $5, $6, $7, $8, 1000)`,
-      [layerId, municipalityId, title, { lv: `Augšupielādēts no ${job.fileName}`, en: `Uploaded from ${job.fileName}` }, table, type, JSON.stringify(layerFields), defaultStyle(type, layerId)],
+      `INSERT INTO layer (id, municipality_id, layer_group, title, description, source_table, geometry_type, fields, style, sort_order, read_role)
+       VALUES ($1, $2, 'uploads', $3, $4, $5, $6, $7, $8, 1000, $9)`,
+      // Private by default: the municipality's signed-in roles read it until an editor makes it public.
+      [layerId, municipalityId, title, { lv: `Augšupielādēts no ${job.fileName}`, en: `Uploaded from ${job.fileName}` }, table, type, JSON.stringify(layerFields), defaultStyle(type, layerId), NEW_DATASET_READ_ROLE],
     );
   }
   await client.query('UPDATE dataset_version SET is_current = false WHERE layer_id = $1 AND is_current', [layerId]);

@@ -253,7 +253,8 @@ export class UploadService {
         // The file stays while layers are left to publish (a retry may need to analyse it again).
         await jobRepository.update(client, id, { status: 'done', progress: 1, layerId: published.layerId, layers, filePath: left ? job.filePath : null });
         return published;
-      }));
+        // Publishing copies the whole dataset: the request statement timeout is not for it.
+      }, 'BEGIN; SET LOCAL statement_timeout = 0'));
       this.onPublished();
       if (!left) await this.removeFile(job.filePath);
       this.log.info({ upload: id, ...result }, 'upload published');

@@ -5,6 +5,16 @@ import { unitsHiddenToday } from '../dashboards/suppressionCells.js';
 
 export const FACILITY_CATEGORIES = ['school', 'kindergarten', 'family_doctor', 'shop', 'bus_stop', 'aid_point'] as const;
 
+/** The layer (key of server/src/layers/domainLayers.ts) of each facility category, whose access decides who sees it. */
+export const FACILITY_LAYER_KEYS: Record<(typeof FACILITY_CATEGORIES)[number], string> = {
+  school: 'schools',
+  kindergarten: 'kindergartens',
+  family_doctor: 'family-doctors',
+  shop: 'shops',
+  bus_stop: 'bus-stops',
+  aid_point: 'aid-points',
+};
+
 export interface NearbyFacility {
   category: (typeof FACILITY_CATEGORIES)[number];
   /** null when the municipality has no facility of the category. */

@@ -1,10 +1,5 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type pg from 'pg';
-import { rootDir } from '../config.js';
 import { badRequest } from '../plugins/errors.js';
-
-const sewerUnconnectedSql = readFileSync(path.join(rootDir, 'sql/queries/sewer_unconnected.sql'), 'utf8');
 
 export const WORKLIST_KINDS = ['sewer-unconnected'] as const;
 export type WorklistKind = (typeof WORKLIST_KINDS)[number];
@@ -45,9 +40,14 @@ export function checkParams(kind: WorklistKind, params: Record<string, unknown>)
   return { distance: distance as number | undefined, village: (village as number | null | undefined) ?? undefined };
 }
 
-/** Properties near a sewer main that are not connected, nearest first (inside withMunicipality). */
-export async function sewerUnconnected(db: pg.PoolClient, municipalityId: number, p: SewerUnconnectedParams): Promise<WorklistRow[]> {
-  const { rows } = await db.query<WorklistRow>(sewerUnconnectedSql, [municipalityId, p.distance ?? DEFAULT_DISTANCE, p.village ?? null]);
+/**
+ * Properties near a sewer main that are not connected, nearest first. Runs inside withMunicipality:
+ * the SQL function (migration 0026) reads the municipality of that scope, never an argument, and
+ * reads as its owner so that its spatial probes use the GiST indexes row-level security would
+ * forbid (6–7 s instead of 0.2 s on the demo municipality).
+ */
+export async function sewerUnconnected(db: pg.PoolClient, p: SewerUnconnectedParams): Promise<WorklistRow[]> {
+  const { rows } = await db.query<WorklistRow>('SELECT * FROM sewer_unconnected_worklist($1, $2)', [p.distance ?? DEFAULT_DISTANCE, p.village ?? null]);
   return rows;
 }
 

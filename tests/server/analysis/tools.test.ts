@@ -220,7 +220,9 @@ describeEachDatabase('spatial analysis tools', (ctx) => {
       const { layerId, featureCount } = res.json();
       expect(featureCount).toBe(3);
       expect(layerId).toMatch(/^upload-adreses-pie-vadiem/);
-      const features = await ctx().app.inject({ url: `/api/layers/${layerId}/features`, headers: { 'x-municipality': code } });
+      // A new dataset: the municipality's signed-in roles read it, anonymous visitors not (issue 16 item 9).
+      expect((await ctx().app.inject({ url: `/api/layers/${layerId}/features`, headers: { 'x-municipality': code } })).statusCode).toBe(403);
+      const features = await ctx().app.inject({ url: `/api/layers/${layerId}/features`, headers: { 'x-municipality': code, ...as.viewer!.headers } });
       expect(features.statusCode, features.body).toBe(200);
       const text = features.body;
       for (const n of [1, 2, 3]) expect(text).toContain(`Analīzes iela ${n}`);

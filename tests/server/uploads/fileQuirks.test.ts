@@ -6,6 +6,7 @@ import { rootDir } from '../../../server/src/config.js';
 import { stagingTables } from '../../../server/src/uploads/load/directStage.js';
 import { describeEachDatabase } from '../../helpers/testApp.js';
 import { publishAsEditor, uploadAsEditor } from '../../helpers/uploads.js';
+import { editorHeaders } from '../../helpers/users.js';
 
 const external = path.join(rootDir, 'tests/fixtures/external');
 
@@ -81,7 +82,7 @@ describeEachDatabase(
         expect(job.warnings.map((w) => w.code), file).toContain('geometry.collections');
         const done = await publish(app, job, { title: { lv: `Kolekcija ${path.basename(file)}` }, crs: 'EPSG:4326' });
         expect(done.status, `${file}: ${JSON.stringify(done.errors)}`).toBe('done');
-        const items = (await app.inject({ url: `/ogc/collections/${done.layerId}/items` })).json();
+        const items = (await app.inject({ url: `/ogc/collections/${done.layerId}/items`, headers: await editorHeaders(app) })).json();
         expect(items.features.map((f: { geometry: { type: string } }) => f.geometry.type), file).toEqual(['MultiLineString']);
       }
     });

@@ -24,7 +24,7 @@ const upload = (app: FastifyInstance, file: string) => uploadAsEditor<Job>(app, 
 async function publish(app: FastifyInstance, job: Job, body: object): Promise<{ layerId: string; names: string[] }> {
   const done = await publishAsEditor<Job>(app, job.id, body);
   expect(done.status, JSON.stringify(done.errors)).toBe('done');
-  const items = (await app.inject({ url: `/ogc/collections/${done.layerId}/items?limit=100` })).json();
+  const items = (await app.inject({ url: `/ogc/collections/${done.layerId}/items?limit=100`, headers: await editorHeaders(app) })).json();
   // Every feature landed in the municipality (Mārupe area: 23.9–24.2 E, 56.8–57.0 N).
   for (const f of items.features) {
     const [lon, lat] = f.geometry.type === 'Point' ? f.geometry.coordinates : f.geometry.coordinates[0][0] ?? f.geometry.coordinates[0];
@@ -91,7 +91,7 @@ describeEachDatabase(
       expect(job.layers[0]).toMatchObject({ geometryType: 'Point', featureCount: 3, encoding: 'Windows-1257' });
       const { layerId, names } = await publish(app, job, { title: { lv: 'Excel punkti' }, crs: 'EPSG:3059' });
       expect(names).toEqual(expect.arrayContaining(['Ābeļu iela 1', 'Ķekavas pietura', 'Šosejas krustojums — ūdens ņēmums']));
-      const items = (await app.inject({ url: `/ogc/collections/${layerId}/items?limit=10&crs=http://www.opengis.net/def/crs/EPSG/0/3059` })).json();
+      const items = (await app.inject({ url: `/ogc/collections/${layerId}/items?limit=10&crs=http://www.opengis.net/def/crs/EPSG/0/3059`, headers: await editorHeaders(app) })).json();
       const abelu = items.features.find((f: { properties: { nosaukums: string } }) => f.properties.nosaukums === 'Ābeļu iela 1');
       // The decimal commas were read as decimals: 501890,5 is the easting (LKS-92 axis order: northing first).
       expect(abelu.geometry.coordinates).toEqual([305480.25, 501890.5]);
@@ -103,7 +103,8 @@ describeEachDatabase(
       const job = await upload(app, 'punkti_1251.zip');
       expect(job.status, JSON.stringify(job.errors)).toBe('ready');
       expect(job.layers[0]).toMatchObject({ featureCount: 3, encoding: 'Windows-1251', crs: 'EPSG:3059' });
-      const items = (await app.inject({ url: `/ogc/collections/${(await publish(app, job, { title: { lv: 'Palīdzības punkti' } })).layerId}/items` })).json();
+      const { layerId } = await publish(app, job, { title: { lv: 'Palīdzības punkti' } });
+      const items = (await app.inject({ url: `/ogc/collections/${layerId}/items`, headers: await asEditor(app) })).json();
       expect(items.features.map((f: { properties: { nazva: string } }) => f.properties.nazva)).toEqual(
         expect.arrayContaining(['Пункт видачі допомоги', 'Їжа та одяг для родин', 'Консультації українською']),
       );

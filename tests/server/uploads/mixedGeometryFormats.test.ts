@@ -52,7 +52,7 @@ describeEachDatabase(
         const done = await job(app, analysed.id);
         expect(done.status, JSON.stringify(done.errors)).toBe('done');
         expect(done.layers.find((l) => l.name === layer)?.publishedAs).toBe(done.layerId);
-        const items = (await app.inject({ url: `/ogc/collections/${done.layerId}/items?limit=100` })).json();
+        const items = (await app.inject({ url: `/ogc/collections/${done.layerId}/items?limit=100`, headers: await editorHeaders(app) })).json();
         published[layer] = items.features.map((f: { geometry: { type: string }; properties: { nosaukums: string } }) => `${f.geometry.type} ${f.properties.nosaukums}`).sort();
       }
       expect(published.jaukti_objekti_lines).toEqual(['MultiLineString Grāvis', 'MultiLineString Ūdensvads']);

@@ -57,10 +57,10 @@ describeEachDatabase(
       const done = await publish(app, job.id, { title: { lv: 'Punkti ar garumzīmēm', en: 'Points' } });
       expect(done.status, JSON.stringify(done.errors)).toBe('done');
       const layerId = done.layerId!;
-      const catalog = (await app.inject({ url: '/api/layers' })).json();
+      const catalog = (await app.inject({ url: '/api/layers', headers: await editorHeaders(app) })).json();
       expect(catalog.layers.find((l: { id: string }) => l.id === layerId)).toMatchObject({ group: 'uploads', featureCount: 4 });
 
-      const items = (await app.inject({ url: `/ogc/collections/${layerId}/items?limit=10` })).json();
+      const items = (await app.inject({ url: `/ogc/collections/${layerId}/items?limit=10`, headers: await editorHeaders(app) })).json();
       expect(items.features).toHaveLength(4);
       const names = items.features.map((f: { properties: { nosaukums: string } }) => f.properties.nosaukums);
       expect(names).toContain(LATVIAN);
@@ -72,7 +72,7 @@ describeEachDatabase(
       const [lon, lat] = items.features[0].geometry.coordinates as number[];
       const x = Math.floor(((lon + 180) / 360) * 4096);
       const y = Math.floor(((1 - Math.log(Math.tan((lat * Math.PI) / 180) + 1 / Math.cos((lat * Math.PI) / 180)) / Math.PI) / 2) * 4096);
-      const tile = await app.inject({ url: `/api/tiles/${layerId}/12/${x}/${y}.mvt` });
+      const tile = await app.inject({ url: `/api/tiles/${layerId}/12/${x}/${y}.mvt`, headers: await editorHeaders(app) });
       expect(tile.statusCode).toBe(200);
       expect(tile.rawPayload.length).toBeGreaterThan(0);
     });
@@ -145,7 +145,7 @@ describeEachDatabase(
       await expect(app.inject({ headers: await asEditor(app), method: 'POST', url: `/api/uploads/${job.id}/publish`, payload: { title: { lv: 'X' } } })).resolves.toMatchObject({ statusCode: 400 });
       const done = await publish(app, job.id, { layer: 'PUNKTI', title: { lv: 'Punkti 1257' }, fields: ['Nosaukums', 'ipasnieks'] });
       expect(done.status, JSON.stringify(done.errors)).toBe('done');
-      const items = (await app.inject({ url: `/ogc/collections/${done.layerId}/items` })).json();
+      const items = (await app.inject({ url: `/ogc/collections/${done.layerId}/items`, headers: await editorHeaders(app) })).json();
       expect(items.features.map((f: { properties: Record<string, string> }) => f.properties.ipasnieks)).toContain('Ā Č Ē Ģ Ī Ķ Ļ Ņ Š Ū Ž');
       expect(Object.keys(items.features[0].properties).sort()).toEqual(['ipasnieks', 'nosaukums']);
     });
@@ -251,7 +251,7 @@ describeEachDatabase(
       const replaced = await publish(app, second.id, { title: { lv: 'Versijas' }, replaceLayerId: layerId });
       expect(replaced.status, JSON.stringify(replaced.errors)).toBe('done');
       expect(replaced.layerId).toBe(layerId);
-      expect((await app.inject({ url: `/ogc/collections/${layerId}/items` })).json().features).toHaveLength(2);
+      expect((await app.inject({ url: `/ogc/collections/${layerId}/items`, headers: await editorHeaders(app) })).json().features).toHaveLength(2);
 
       const list = (await app.inject({ headers: await asEditor(app), url: '/api/datasets' })).json();
       const dataset = list.datasets.find((d: { layerId: string }) => d.layerId === layerId);
@@ -261,7 +261,7 @@ describeEachDatabase(
       const restored = await app.inject({ headers: await asEditor(app), method: 'POST', url: `/api/datasets/${layerId}/restore`, payload: { version: 1 } });
       expect(restored.statusCode, restored.body).toBe(200);
       expect(restored.json()).toMatchObject({ currentVersion: 1, geometryType: 'Point' });
-      expect((await app.inject({ url: `/ogc/collections/${layerId}/items` })).json().features).toHaveLength(4);
+      expect((await app.inject({ url: `/ogc/collections/${layerId}/items`, headers: await editorHeaders(app) })).json().features).toHaveLength(4);
 
       const deleted = await app.inject({ headers: await asEditor(app), method: 'DELETE', url: `/api/datasets/${layerId}` });
       expect(deleted.statusCode).toBe(204);

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { assertRecordsReadable } from '../../access/layerAccess.js';
+import { assertRecordsReadable, mayReadRecords } from '../../access/layerAccess.js';
 import type { ResolvedLayer } from '../../layers/registry.js';
 import { requireUser } from '../../plugins/auth.js';
 import { notFound } from '../../plugins/errors.js';
 import { personalData } from '../../plugins/securityHeaders.js';
 import { withMunicipality } from '../../tenancy/scope.js';
-import { nearbyFacilities, sitesWithFreePlaces } from '../../workflows/accommodation.js';
+import { FACILITY_LAYER_KEYS, nearbyFacilities, sitesWithFreePlaces } from '../../workflows/accommodation.js';
 import { ErrorBody } from '../layers/schemas.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
@@ -73,8 +73,15 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const layer = await accommodationLayer(request);
       const nearby = await withMunicipality(app.pg.pool, layer.municipalityId, (db) => nearbyFacilities(db, layer.municipalityId, request.params.id));
       if (!nearby) throw notFound(`There is no accommodation site ${request.params.id} in this municipality.`);
+      // Each category is a layer of its own (schools, shops…): a closed one is left out.
+      const code = request.municipality!.code;
+      const readable = new Set<string>();
+      for (const [category, key] of Object.entries(FACILITY_LAYER_KEYS)) {
+        const facilities = await app.layers.get(`${code}-${key}`);
+        if (facilities && mayReadRecords(request.user, facilities)) readable.add(category);
+      }
       if (await app.audit.auditRead(request, layer, layer, { via: 'accommodation.nearby', featureId: request.params.id })) personalData(reply);
-      return nearby;
+      return nearby.filter((f) => readable.has(f.category));
     },
   );
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { badRequest, notFound } from '../../plugins/errors.js';
+import { changeReadRole } from '../../access/readRoleChange.js';
+import { notFound } from '../../plugins/errors.js';
 import { ErrorBody, LocalizedText } from '../layers/schemas.js';
 import { administeredMunicipality } from './members.js';
 import { int4 } from '../bounds.js';
@@ -42,7 +43,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Make a layer public, or readable only from a role up (admin)',
-        description: 'Layers with personal data cannot be made public. Takes effect at once for tiles, OGC API, tables and exports. Needs X-CSRF-Token.',
+        description: 'Layers with personal data can be opened at most to officials (400 otherwise, naming the ceiling). Takes effect at once for tiles, OGC API, tables and exports. Needs X-CSRF-Token.',
         tags: ['admin'],
         params: Type.Object({ layerId: Type.String({ maxLength: 64 }) }),
         body: Type.Object({ readRole: ReadRole }, { additionalProperties: false }),
@@ -52,19 +53,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const layer = await app.layers.get(request.params.layerId);
       if (!layer || layer.municipalityId === null) throw notFound(`There is no layer "${request.params.layerId}" of a municipality.`);
-      const municipalityId = administeredMunicipality(request, layer.municipalityId);
+      administeredMunicipality(request, layer.municipalityId);
       const { readRole } = request.body;
-      if (layer.restricted && readRole === 'public') {
-        throw badRequest(`The layer "${layer.id}" holds personal data and cannot be public; choose a role (officials get aggregates anyway).`);
-      }
-      await app.pg.pool.query('UPDATE layer SET read_role = $2, updated_at = now() WHERE id = $1', [layer.id, readRole]);
-      await app.audit.record(request, {
-        action: 'layer.access',
-        municipalityId,
-        layerId: layer.id,
-        details: { before: { readRole: layer.readRole }, after: { readRole } },
-      });
-      app.layers.invalidate();
+      await changeReadRole(app, request, { ...layer, municipalityId: layer.municipalityId }, readRole);
       return { id: layer.id, title: layer.title, group: layer.group, restricted: layer.restricted, readRole };
     },
   );

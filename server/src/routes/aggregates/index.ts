@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { mayReadAggregates, mayReadRecords } from '../../access/layerAccess.js';
+import { assertAggregatesReadable, isPublicLayer } from '../../access/layerAccess.js';
 import { aggregateByUnit } from '../../aggregates/unitAggregates.js';
 import { protectedDashboardOf, unitsHiddenToday } from '../../dashboards/suppressionCells.js';
-import { forbidden, notFound, UserError } from '../../plugins/errors.js';
+import { notFound } from '../../plugins/errors.js';
 import { withLayerScope } from '../../tenancy/scope.js';
 import { ErrorBody, LocalizedText } from '../layers/schemas.js';
 
@@ -44,7 +44,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           'counts of its true boolean fields. For a restricted layer (personal data) officials and stronger roles get it with ' +
           'counts of 1–4 suppressed and complementary suppression (per village every non-zero count is hidden: villages cut ' +
           'across the published parish table), never a single record or its position; editors and admins, who may read the records, ' +
-          'get it unsuppressed. Anonymous users and viewers get 401/403 for restricted layers.',
+          'get it unsuppressed. Anonymous users and viewers get 401/403 for restricted layers, and everyone below the read role of a ' +
+          'layer an administrator closed (server/src/access/layerAccess.ts decides).',
         tags: ['layers'],
         params: Type.Object({ layerId: Type.String({ maxLength: 64 }) }),
         querystring: Type.Object(
@@ -57,12 +58,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const layer = await app.layers.get(request.params.layerId);
       if (!layer) throw notFound(`There is no layer "${request.params.layerId}". GET /api/layers lists the layers.`);
-      if (!mayReadAggregates(request.user, layer)) {
-        if (!request.user) throw new UserError(401, `The layer "${layer.id}" holds personal data; its aggregates are for officials of its municipality. Sign in.`);
-        throw forbidden(`The layer "${layer.id}" holds personal data; its aggregates are for officials, editors and admins of its municipality.`);
-      }
-      const suppress = layer.restricted && !mayReadRecords(request.user, layer);
-      if (layer.restricted) reply.header('cache-control', 'private, no-store');
+      const access = assertAggregatesReadable(request.user, layer);
+      const suppress = access === 'suppressed';
+      if (!isPublicLayer(layer)) reply.header('cache-control', 'private, no-store');
       // A parish the dashboard of the same records hides is hidden here too (docs/accounts.md).
       const municipality = layer.municipalityId === null ? null : await app.municipalities.byIdOrNull(layer.municipalityId);
       const dashboard = suppress ? await protectedDashboardOf(app.layers, municipality, layer) : null;

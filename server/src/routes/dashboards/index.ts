@@ -2,12 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { assertRecordsReadable, isPublicLayer } from '../../access/layerAccess.js';
 import { dashboards } from '../../dashboards/catalog.js';
 import { compareMunicipalities } from '../../dashboards/comparison.js';
 import { indicatorCsvRows } from '../../dashboards/csv.js';
-import { computeDashboard, dashboardAccess, dashboardLayer, openableDashboard, unitsGeoJson } from '../../dashboards/service.js';
+import { assertIndicatorReadable, computeDashboard, dashboardAccess, indicatorLayers, openableDashboard, unitsGeoJson } from '../../dashboards/service.js';
 import type { DashboardFilters, IndicatorResult } from '../../dashboards/types.js';
 import type { ResolvedLayer } from '../../layers/registry.js';
+import type { Municipality } from '../../tenancy/municipalities.js';
 import { notFound } from '../../plugins/errors.js';
 import { ErrorBody, LocalizedText } from '../layers/schemas.js';
 import { int4 } from '../bounds.js';
@@ -47,6 +49,9 @@ const Dashboard = Type.Object({
   }),
   threshold: Type.Union([Type.Integer(), Type.Null()], { description: 'Counts from 1 to threshold − 1 are suppressed; null for readers of the records.' }),
   indicators: Type.Array(Indicator),
+  withheld: Type.Optional(
+    Type.Array(Type.String(), { description: 'Indicators left out: they read layers (or list records) this reader may not read.' }),
+  ),
   computedAt: Type.String({ format: 'date-time' }),
   elapsedMs: Type.Number(),
 });
@@ -79,6 +84,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     return request.municipality;
   };
 
+  /** Whether an anonymous visitor sees the whole dashboard too, so a shared cache may keep it. */
+  const publicForEveryone = async (definition: (typeof dashboards)[keyof typeof dashboards], municipality: Municipality) =>
+    dashboardAccess(null, definition, await indicatorLayers(app.layers, definition, municipality)).access === 'full';
+
   app.get(
     '/',
     {
@@ -105,7 +114,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           id: d.id,
           title: d.title,
           question: d.question,
-          access: dashboardAccess(request.user, await dashboardLayer(app.layers, d, municipality)),
+          access: dashboardAccess(request.user, d, await indicatorLayers(app.layers, d, municipality)).access,
         })),
       );
     },
@@ -138,8 +147,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      reply.header('cache-control', 'public, max-age=300');
-      return unitsGeoJson(app.pg.pool, municipalityOf(request).id, request.query.by ?? 'parish');
+      const municipality = municipalityOf(request);
+      const by = request.query.by ?? 'parish';
+      // The units are the records of the parishes (or villages) layer: its readers only.
+      const layer = await app.layers.get(`${municipality.code}-${by === 'parish' ? 'parishes' : 'villages'}`);
+      if (!layer) throw notFound(`${municipality.name} has no ${by} layer.`);
+      assertRecordsReadable(request.user, layer, 'records');
+      reply.header('cache-control', isPublicLayer(layer) ? 'public, max-age=300' : 'private, no-store');
+      return unitsGeoJson(app.pg.pool, municipality.id, by);
     },
   );
 
@@ -160,9 +175,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const municipality = municipalityOf(request);
-      const { definition, access, layer } = await openableDashboard(app.layers, request.params.dashboard, municipality, request.user);
-      if (layer.restricted || layer.readRole !== 'public') reply.header('cache-control', 'private, no-store');
-      const result = await computeDashboard(app.pg.pool, definition, municipality, filtersOf(request.query), access);
+      const { definition, access, indicators, layer } = await openableDashboard(app.layers, request.params.dashboard, municipality, request.user);
+      // What it shows depends on who asks unless every indicator is whole for everyone.
+      if (access !== 'full' || !(await publicForEveryone(definition, municipality))) reply.header('cache-control', 'private, no-store');
+      const result = await computeDashboard(app.pg.pool, definition, municipality, filtersOf(request.query), indicators);
       await auditRecordTables(request, layer, result.indicators);
       return result;
     },
@@ -225,11 +241,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const municipality = municipalityOf(request);
-      const { definition, access, layer } = await openableDashboard(app.layers, request.params.dashboard, municipality, request.user);
+      const { definition, indicators, layer } = await openableDashboard(app.layers, request.params.dashboard, municipality, request.user);
       const id = request.params.file.replace(/\.csv$/, '');
       const indicator = definition.indicators.find((i) => i.id === id);
       if (!indicator) throw notFound(`The ${definition.id} dashboard has no indicator "${id}"; its indicators are ${definition.indicators.map((i) => i.id).join(', ')}.`);
-      const result = await computeDashboard(app.pg.pool, definition, municipality, filtersOf(request.query), access, [indicator]);
+      assertIndicatorReadable(request.user, indicator, indicators.get(indicator.id) ?? 'none');
+      const result = await computeDashboard(app.pg.pool, definition, municipality, filtersOf(request.query), indicators, [indicator]);
       await auditRecordTables(request, layer, result.indicators);
       const csv = stringify(indicatorCsvRows(result.indicators[0], request.query.lang ?? 'lv'), { bom: true });
       return reply

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { datasetReadRole } from '../../access/layerAccess.js';
+import { changeReadRole } from '../../access/readRoleChange.js';
 import { notFound } from '../../plugins/errors.js';
 import { uploadMunicipality } from '../../uploads/access.js';
 import { actorOf } from '../../uploads/actor.js';
@@ -38,6 +40,31 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       await app.uploads.removeDataset(uploadMunicipality(request), request.params.layerId, actorOf(request));
       return reply.status(204).send(null);
+    },
+  );
+
+  app.put(
+    '/:layerId/access',
+    {
+      schema: {
+        summary: 'Make an uploaded dataset public, or readable only by the municipality’s signed-in roles',
+        description:
+          'New datasets are read by the municipality’s signed-in roles (viewer and up) until an editor or admin makes them public ' +
+          'here (the Data page’s switch). Takes effect at once for the catalog, tiles, OGC API, tables and exports; audited as ' +
+          '`layer.access`. Editors and admins of the municipality; needs X-CSRF-Token.',
+        tags: ['uploads'],
+        params: LayerParams,
+        body: Type.Object({ public: Type.Boolean({ description: 'true: anyone, also without signing in; false: signed-in roles of the municipality.' }) }, { additionalProperties: false }),
+        response: { 200: Dataset, ...errors },
+      },
+    },
+    async (request) => {
+      const municipalityId = uploadMunicipality(request);
+      const layer = await app.layers.get(request.params.layerId);
+      if (!layer || layer.group !== 'uploads' || layer.municipalityId !== municipalityId) throw notFound(`There is no uploaded dataset "${request.params.layerId}".`);
+      await changeReadRole(app, request, { ...layer, municipalityId }, datasetReadRole(layer, request.body.public));
+      const [dataset] = await datasets.list(app.pg.pool, municipalityId, layer.id);
+      return dataset;
     },
   );
 

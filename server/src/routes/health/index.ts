@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { OUTAGE_RETRY_SECONDS } from '../../db/unavailable.js';
 
 const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
@@ -22,9 +23,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         await app.pg.query('SELECT 1');
       } catch (err) {
-        app.log.error({ err }, 'health check query failed');
+        app.log.warn({ err }, 'health check: the database is not reachable');
         reachable = false;
       }
+      // Monitors and load balancers take the 503 as "not now"; the database pool reconnects by itself.
+      if (!reachable) reply.header('retry-after', String(OUTAGE_RETRY_SECONDS));
       return reply.status(reachable ? 200 : 503).send({
         status: reachable ? 'ok' : 'degraded',
         database: { mode, reachable, server: capabilities.serverVersion, mvt: capabilities.mvt },

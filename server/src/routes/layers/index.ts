@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { mayReadRecords, mayReadRestrictedFields } from '../../access/layerAccess.js';
+import { mayReadRecords, mayReadRestrictedFields, visibleLayerStats } from '../../access/layerAccess.js';
 import { layerStats } from '../../layers/layerStats.js';
 import type { ResolvedLayer } from '../../layers/registry.js';
 import { notFound } from '../../plugins/errors.js';
@@ -18,7 +18,8 @@ export const inRequestMunicipality = (request: FastifyRequest, layer: ResolvedLa
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   async function describe(layer: ResolvedLayer, request: FastifyRequest): Promise<Static<typeof LayerSummary>> {
-    const stats = await layerStats(app.pg.pool, layer);
+    // Count and extent only for readers of the records: with one site in a parish the extent is its position.
+    const stats = await visibleLayerStats(request.user, layer, () => layerStats(app.pg.pool, layer));
     const base = baseUrl(request);
     const tileFields = Object.fromEntries(layer.fields.filter((f) => !f.restricted).map((f) => [f.name, mvtFieldType(f.type)]));
     return {
@@ -37,8 +38,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
       minZoom: layer.minZoom,
       maxZoom: layer.maxZoom,
-      featureCount: stats.featureCount,
-      extent: stats.extent,
+      featureCount: stats?.featureCount ?? null,
+      extent: stats?.extent ?? null,
       dataVersion: layer.dataVersion,
       tileJson: {
         tilejson: '3.0.0',
@@ -47,7 +48,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tiles: [`${base}/api/tiles/${layer.id}/{z}/{x}/{y}.mvt?v=${layer.dataVersion}`],
         minzoom: layer.minZoom,
         maxzoom: Math.min(layer.maxZoom, 22),
-        ...(stats.extent ? { bounds: stats.extent } : {}),
+        ...(stats?.extent ? { bounds: stats.extent } : {}),
         vector_layers: [{ id: layer.id, fields: tileFields, minzoom: layer.minZoom, maxzoom: Math.min(layer.maxZoom, 22) }],
       },
       ogcCollection: `${base}/ogc/collections/${layer.id}`,

@@ -45,9 +45,9 @@ export const LayerSummary = Type.Object({
   ),
   minZoom: Type.Integer(),
   maxZoom: Type.Integer(),
-  featureCount: Type.Integer(),
+  featureCount: Type.Union([Type.Integer(), Type.Null()], { description: 'null unless the asking user may read the records.' }),
   extent: Type.Union([Type.Array(Type.Number(), { minItems: 4, maxItems: 4 }), Type.Null()], {
-    description: 'Bounding box [west, south, east, north] in WGS-84.',
+    description: 'Bounding box [west, south, east, north] in WGS-84; null for an empty layer, and unless the asking user may read the records.',
   }),
   dataVersion: Type.Integer(),
   tileJson: TileJson,

@@ -85,6 +85,10 @@ export const Dataset = Type.Object({
   layerId: Type.String(),
   title: Type.Object({ lv: Type.String(), en: Type.Optional(Type.String()), uk: Type.Optional(Type.String()) }),
   geometryType: Type.String(),
+  readRole: Type.Union(
+    [Type.Literal('public'), Type.Literal('viewer'), Type.Literal('official'), Type.Literal('editor'), Type.Literal('admin')],
+    { description: "Who reads it: 'public' (anyone), or the weakest role of the municipality that does; new datasets start at 'viewer'." },
+  ),
   currentVersion: Type.Union([Type.Integer(), Type.Null()]),
   versions: Type.Array(DatasetVersion, { description: 'Newest first; only the kept ones (DATASET_KEEP_VERSIONS).' }),
   historyBytes: Type.Number({ minimum: 0, description: 'Bytes the tables of the kept versions take on disk (indexes included).' }),

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RecordRead } from '../../plugins/audit.js';
+import { assertRecordsReadable } from '../../access/layerAccess.js';
 import { requireRole } from '../../plugins/auth.js';
 import { notFound } from '../../plugins/errors.js';
 import { withMunicipality } from '../../tenancy/scope.js';
@@ -15,6 +16,21 @@ function worklistMunicipality(request: FastifyRequest): number {
   if (!request.municipality) throw notFound('There is no municipality here yet.');
   requireRole(request, 'official', request.municipality.id);
   return request.municipality.id;
+}
+
+/**
+ * The layers the sewer work list reads, as keys of server/src/layers/domainLayers.ts: connection
+ * records and addresses are listed (address, status, position), mains give the distance.
+ */
+const SEWER_UNCONNECTED_LAYERS = ['sewer-connections', 'addresses', 'sewer-mains'];
+
+/** 403 unless the user may read the records of every layer the work list reads (the access module decides). */
+async function assertWorklistReadable(request: FastifyRequest): Promise<void> {
+  for (const key of SEWER_UNCONNECTED_LAYERS) {
+    const layer = await request.server.layers.get(`${request.municipality!.code}-${key}`);
+    if (!layer) throw notFound(`This municipality has no ${key} layer, so there is no sewer work list.`);
+    assertRecordsReadable(request.user, layer, 'records');
+  }
 }
 
 function sendCsv(reply: FastifyReply, rows: WorklistRow[], name: string) {
@@ -48,8 +64,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const municipality = worklistMunicipality(request);
+      await assertWorklistReadable(request);
       const { format, ...params } = request.query;
-      const rows = await withMunicipality(app.pg.pool, municipality, (db) => sewerUnconnected(db, municipality, params));
+      const rows = await withMunicipality(app.pg.pool, municipality, (db) => sewerUnconnected(db, params));
       await auditWorklist(request, { via: 'worklists.sewer-unconnected', count: rows.length, selection: { ...request.query } });
       return format === 'csv' ? sendCsv(reply, rows, `sewer-unconnected-${params.distance ?? 50}m`) : rows;
     },
@@ -95,10 +112,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const municipality = worklistMunicipality(request);
+      await assertWorklistReadable(request);
       const result = await withMunicipality(app.pg.pool, municipality, async (db) => {
         const worklist = await findWorklist(db, municipality, request.params.id);
         if (!worklist) return undefined;
-        return { worklist, rows: await sewerUnconnected(db, municipality, checkParams(worklist.kind, worklist.params)) };
+        return { worklist, rows: await sewerUnconnected(db, checkParams(worklist.kind, worklist.params)) };
       });
       if (!result) throw notFound(`There is no work list ${request.params.id} in this municipality. GET /api/worklists lists them.`);
       await auditWorklist(request, { via: 'worklists.run', count: result.rows.length, selection: { worklist: result.worklist.id, ...request.query } });
