@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
-import { suppressSmallCounts, SMALL_COUNT } from '../access/suppression.js';
+import { isSmallCount, suppressTable, SMALL_COUNT } from '../access/suppression.js';
 import { rootDir } from '../config.js';
 import type { ResolvedLayer } from '../layers/registry.js';
 import type { LocalizedText } from '../layers/types.js';
@@ -38,7 +38,8 @@ export interface LayerAggregate {
   threshold: number | null;
   measures: Measure[];
   units: UnitAggregate[];
-  total: { count: number; values: Record<string, number> };
+  /** Over every unit listed; hidden (null) when the suppression rule says so. */
+  total: { count: number | null; values: Record<string, number> | null; suppressed: boolean };
   computedAt: string;
 }
 
@@ -65,16 +66,38 @@ function statement(layer: ResolvedLayer, measures: Measure[]) {
   return { sql, values };
 }
 
+/** The units of the protected partition: aggregates by finer units (villages) cut across it. */
+const protectedLevel: UnitLevel = 'parish';
+
+/**
+ * Which units and whether the total lose their numbers for a reader of suppressed aggregates, by
+ * the one rule of access/suppression.ts: per parish and town primary and complementary suppression
+ * (the total hidden when no other cell can protect the hidden ones); per village, which cuts across
+ * the parishes, every non-zero count and the total (a parish total minus its villages would give
+ * the sites outside them).
+ */
+function suppressionOf(counts: number[], unitIds: number[], by: UnitLevel, hiddenElsewhere: (unitId: number) => boolean) {
+  if (by !== protectedLevel) return { units: counts.map((c) => c > 0), total: counts.some((c) => c > 0) };
+  const alreadyHidden = unitIds.flatMap((id, i) => (hiddenElsewhere(id) ? [String(i)] : []));
+  const table = suppressTable(
+    counts.map((count, i) => ({ row: String(i), column: '', count })),
+    undefined,
+    alreadyHidden,
+  );
+  return { units: counts.map((c, i) => table.row(String(i)) || isSmallCount(c)), total: table.total };
+}
+
 /**
  * Counts and sums of a layer's features per territorial unit of its municipality, computed in
  * PostGIS on the caller's (municipality-scoped) connection. With `suppress`, units of 1–4 features
- * lose their numbers (and one more when a single one would be given away by the total).
+ * lose their numbers, and more cells when the published ones would give them back (suppressionOf).
  */
 export async function aggregateByUnit(
   db: pg.Pool | pg.PoolClient,
   layer: ResolvedLayer,
   by: UnitLevel,
   suppress: boolean,
+  hiddenElsewhere: (unitId: number) => boolean = () => false,
 ): Promise<LayerAggregate> {
   const measures = measuresOf(layer);
   const { sql, values } = statement(layer, measures);
@@ -83,7 +106,14 @@ export async function aggregateByUnit(
     count: Number(r.count),
     values: Object.fromEntries(measures.map((m, i) => [m.name, Number(r[`m${i}`])])),
   }));
-  const cells = suppress ? suppressSmallCounts(raw) : raw.map((r) => ({ ...r, suppressed: false }));
+  const hidden = suppress
+    ? suppressionOf(
+        raw.map((r) => r.count),
+        rows.map((r) => Number(r.unit_id)),
+        by,
+        hiddenElsewhere,
+      )
+    : { units: raw.map(() => false), total: false };
   const total = {
     count: raw.reduce((a, r) => a + r.count, 0),
     values: Object.fromEntries(measures.map((m) => [m.name, raw.reduce((a, r) => a + r.values[m.name], 0)])),
@@ -98,9 +128,9 @@ export async function aggregateByUnit(
       name: String(r.name),
       kind: String(r.kind),
       point: [Math.round(Number(r.lon) * 1e6) / 1e6, Math.round(Number(r.lat) * 1e6) / 1e6],
-      ...cells[i],
+      ...(hidden.units[i] ? { count: null, values: null, suppressed: true } : { ...raw[i], suppressed: false }),
     })),
-    total,
+    total: hidden.total ? { count: null, values: null, suppressed: true } : { ...total, suppressed: false },
     computedAt: new Date().toISOString(),
   };
 }

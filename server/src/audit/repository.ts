@@ -32,7 +32,10 @@ export async function insertAuditEntry(db: Db, entry: AuditEntry): Promise<void>
   );
 }
 
-/** Which entries to list; `municipalityIds: null` means every municipality (platform administrators). */
+/**
+ * Which entries to list; `municipalityIds: null` means every municipality (platform administrators).
+ * The sign-in events (`auth.*`) of the municipalities' members are listed with their entries.
+ */
 export interface AuditQuery {
   municipalityIds: number[] | null;
   userId?: number;
@@ -63,7 +66,15 @@ function whereClause(q: AuditQuery): { where: string; values: unknown[] } {
     values.push(value);
     conditions.push(sql(`$${values.length}`));
   };
-  if (q.municipalityIds) add((p) => `a.municipality_id = ANY(${p}::int[])`, q.municipalityIds);
+  // A municipality's entries, and the sign-in events of its members wherever they signed in (an
+  // account is not bound to one municipality; its administrators must see who signs in as their people).
+  if (q.municipalityIds) {
+    add(
+      (p) =>
+        `(a.municipality_id = ANY(${p}::int[]) OR (a.action LIKE 'auth.%' AND a.user_id IN (SELECT user_id FROM membership WHERE municipality_id = ANY(${p}::int[]))))`,
+      q.municipalityIds,
+    );
+  }
   if (q.userId !== undefined) add((p) => `a.user_id = ${p}`, q.userId);
   if (q.layerId) add((p) => `a.layer_id = ${p}`, q.layerId);
   if (q.action) add((p) => `a.action = ${p}`, q.action);

@@ -18,6 +18,13 @@ export interface DashboardDefinition {
   /** The domain layer (key of server/src/layers/domainLayers.ts) the dashboard is about. */
   layerKey: string;
   indicators: IndicatorDefinition[];
+  /**
+   * For a dashboard of personal data (indicators with `recordCount`): the SQL file (under
+   * sql/indicators/) giving the record counts of the protected table per unit of `unitKinds` and
+   * category, at each point in time, from which every view's suppression is decided
+   * (dashboards/suppressionCells.ts).
+   */
+  protection?: { cells: string; unitKinds: string[] };
 }
 
 const sewer: DashboardDefinition = {
@@ -262,6 +269,7 @@ const accommodation: DashboardDefinition = {
     'Чи достатньо місць і чи вони там, де є школи, дитячі садки та безбар’єрний доступ?',
   ),
   layerKey: 'accommodation-sites',
+  protection: { cells: 'accommodation/suppression_cells.sql', unitKinds: ['parish', 'town'] },
   indicators: [
     {
       id: 'accommodation.places',

@@ -4,7 +4,7 @@ import type { LayerRegistry } from '../layers/registry.js';
 import { UserError, forbidden } from '../plugins/errors.js';
 import type { Municipality } from '../tenancy/municipalities.js';
 import type { DashboardDefinition } from './catalog.js';
-import { computeIndicator } from './indicators.js';
+import { computeIndicators } from './indicators.js';
 import { publishesSuppressedSummary } from '../access/layerAccess.js';
 import { indicatorAccess, indicatorLayers, readIndicators } from './service.js';
 import type { Comparison, ComparisonRow } from './types.js';
@@ -45,12 +45,14 @@ export async function compareMunicipalities(
     if (shown.length) {
       row.published = true;
       await readIndicators(pool, async (db) => {
-        for (const { kpi, suppress } of shown) {
-          const result = await computeIndicator(db, kpi, m.id, { unitId: null, from: null, to: null }, suppress);
-          const value = result.rows[0]?.value;
+        const results = await computeIndicators(db, definition, shown.map((s) => s.kpi), m.id, { unitId: null, from: null, to: null }, null, (kpi) =>
+          shown.some((s) => s.kpi === kpi && s.suppress),
+        );
+        shown.forEach(({ kpi }, i) => {
+          const value = results[i].rows[0]?.value;
           row.values[kpi.id] = typeof value === 'number' ? value : null;
-          row.suppressed[kpi.id] = result.suppressed?.[0] ?? false;
-        }
+          row.suppressed[kpi.id] = results[i].suppressed?.[0] ?? false;
+        });
       });
     }
     rows.push(row);

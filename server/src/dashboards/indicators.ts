@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
-import { isSmallCount, suppressSmallCounts } from '../access/suppression.js';
 import { rootDir } from '../config.js';
-import { dashboards } from './catalog.js';
+import { dashboards, type DashboardDefinition } from './catalog.js';
+import { dashboardProtection, rowIsHidden } from './suppressionCells.js';
 import type { DashboardFilters, IndicatorDefinition, IndicatorResult, IndicatorRow } from './types.js';
 
 /** The SQL of every indicator, read once: `sql/indicators/<dashboard>/<name>.sql` for `<dashboard>.<name>`. */
@@ -24,31 +24,14 @@ function hideNumbers(row: IndicatorRow): IndicatorRow {
 }
 
 /**
- * Small-count suppression of an indicator of personal data: rows whose record count is 1–4 lose
- * their numbers. Units and categories are parts of one total, so while the hidden ones together
- * count fewer than the threshold, more are hidden (see suppressSmallCounts); a KPI or a point in
- * time stands alone.
- */
-function suppress(definition: IndicatorDefinition, rows: IndicatorRow[]): { rows: IndicatorRow[]; suppressed: boolean[] } {
-  const counted = definition.recordCount!;
-  const count = (r: IndicatorRow) => Number(r[counted] ?? 0);
-  const hidden =
-    definition.kind === 'units' || definition.kind === 'categories'
-      ? suppressSmallCounts(rows.map((r) => ({ count: count(r), values: null }))).map((c) => c.suppressed)
-      : rows.map((r) => isSmallCount(count(r)));
-  return { rows: rows.map((r, i) => (hidden[i] ? hideNumbers(r) : r)), suppressed: hidden };
-}
-
-/**
- * Computes one indicator from live data on the caller's municipality-scoped connection. With
- * `suppressSmall`, an indicator of personal data has rows of 1–4 records suppressed.
+ * Computes one indicator from live data on the caller's connection, unsuppressed; a reader of
+ * suppressed aggregates gets it through computeIndicators.
  */
 export async function computeIndicator(
   db: pg.PoolClient | pg.Pool,
   definition: IndicatorDefinition,
   municipalityId: number,
   filters: DashboardFilters,
-  suppressSmall: boolean,
 ): Promise<IndicatorResult> {
   const sql = statements.get(definition.id);
   if (!sql) throw new Error(`no SQL for the indicator ${definition.id}`);
@@ -59,9 +42,36 @@ export async function computeIndicator(
   } catch (cause) {
     throw new Error(`computing the indicator ${definition.id}`, { cause });
   }
-  const { recordCount, layers: _layers, ...shown } = definition;
-  const result: IndicatorResult = { ...shown, rows, computedAt: new Date().toISOString(), elapsedMs: 0 };
-  if (recordCount && suppressSmall) Object.assign(result, suppress(definition, rows));
-  result.elapsedMs = Math.round((performance.now() - started) * 10) / 10;
-  return result;
+  const { recordCount: _, layers: _layers, ...shown } = definition;
+  return { ...shown, rows, computedAt: new Date().toISOString(), elapsedMs: Math.round((performance.now() - started) * 10) / 10 };
+}
+
+/**
+ * Indicators of a dashboard for one municipality, in the order given. Rows of the personal-data
+ * indicators for which `suppressSmall` holds (the access module's "suppressed") lose their numbers where the dashboard's protected table hides their
+ * cell (dashboards/suppressionCells.ts), the same cell in every filtered view. `unitKind` is the
+ * kind of the unit the view is filtered to.
+ */
+export async function computeIndicators(
+  db: pg.PoolClient | pg.Pool,
+  dashboard: DashboardDefinition,
+  indicators: IndicatorDefinition[],
+  municipalityId: number,
+  filters: DashboardFilters,
+  unitKind: string | null,
+  suppressSmall: (indicator: IndicatorDefinition) => boolean,
+): Promise<IndicatorResult[]> {
+  const results: IndicatorResult[] = [];
+  for (const indicator of indicators) results.push(await computeIndicator(db, indicator, municipalityId, filters));
+  const counted = indicators.filter((i) => i.recordCount && suppressSmall(i));
+  if (counted.length === 0) return results;
+  const protection = await dashboardProtection(db, dashboard, municipalityId, filters, unitKind, results);
+  indicators.forEach((definition, i) => {
+    if (!definition.recordCount || !suppressSmall(definition)) return;
+    const result = results[i];
+    const records = (r: IndicatorRow) => Number(r[definition.recordCount!] ?? 0);
+    result.suppressed = result.rows.map((r) => rowIsHidden(result, r, records(r), protection));
+    result.rows = result.rows.map((r, j) => (result.suppressed![j] ? hideNumbers(r) : r));
+  });
+  return results;
 }

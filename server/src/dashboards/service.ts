@@ -10,7 +10,7 @@ import { forbidden, notFound, UserError } from '../plugins/errors.js';
 import type { Municipality } from '../tenancy/municipalities.js';
 import { inTransaction } from '../db/transaction.js';
 import { dashboards, type DashboardDefinition } from './catalog.js';
-import { computeIndicator } from './indicators.js';
+import { computeIndicators } from './indicators.js';
 import type { DashboardFilters, DashboardId, DashboardResult, IndicatorDefinition } from './types.js';
 
 const unitsSql = readFileSync(path.join(rootDir, 'sql/queries/dashboard_units.sql'), 'utf8');
@@ -129,13 +129,14 @@ export async function computeDashboard(
   const started = performance.now();
   return readIndicators(pool, async (db) => {
     const unit = await unitOf(db, municipality.id, filters.unitId);
-    const indicators = [];
     const withheld: string[] = [];
     const suppressed = (i: IndicatorDefinition) => access.get(i.id) === 'suppressed';
-    for (const indicator of only ?? definition.indicators) {
-      if ((access.get(indicator.id) ?? 'none') === 'none') withheld.push(indicator.id);
-      else indicators.push(await computeIndicator(db, indicator, municipality.id, filters, suppressed(indicator)));
-    }
+    const readable = (only ?? definition.indicators).filter((i) => {
+      if ((access.get(i.id) ?? 'none') !== 'none') return true;
+      withheld.push(i.id);
+      return false;
+    });
+    const indicators = await computeIndicators(db, definition, readable, municipality.id, filters, unit?.kind ?? null, suppressed);
     return {
       dashboard: definition.id,
       title: definition.title,

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { layerStats } from '../layers/layerStats.js';
 import type { ResolvedLayer } from '../layers/registry.js';
-import { assertRecordsReadable, mayReadRecords, readIsAudited, recordView, visibleLayerStats } from '../access/layerAccess.js';
+import { assertRecordsReadable, mayReadRecords, recordView, visibleLayerStats } from '../access/layerAccess.js';
 import { personalData } from '../plugins/securityHeaders.js';
 import { notFound } from '../plugins/errors.js';
 import { baseUrl, inRequestMunicipality } from '../routes/layers/index.js';
@@ -214,9 +214,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         matched: await countFeatures(db, view, { bbox }),
         records: await findFeatures(db, view, { bbox, crs, limit, offset }),
       }));
-      if (readIsAudited(layer, view)) {
+      if (await app.audit.auditRead(request, layer, view, { via: 'ogc.items', count: records.length, selection: { ...request.query } })) {
         personalData(reply);
-        await app.audit.recordRead(request, layer, { via: 'ogc.items', count: records.length, selection: { ...request.query } });
       }
       asGeoJson(reply, crs);
       return {
@@ -248,9 +247,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const crs = parseCrs(request.query.crs, 'crs');
       const record = await withLayerScope(app.pg.pool, layer, (db) => findFeature(db, view, featureId, crs));
       if (!record) throw notFound(`There is no feature "${featureId.slice(0, 80)}" in the collection "${layer.id}".`);
-      if (readIsAudited(layer, view)) {
+      if (await app.audit.auditRead(request, layer, view, { via: 'ogc.item', featureId: record.id })) {
         personalData(reply);
-        await app.audit.recordRead(request, layer, { via: 'ogc.item', featureId: record.id });
       }
       const base = baseUrl(request);
       asGeoJson(reply, crs);

@@ -1,5 +1,7 @@
 import type pg from 'pg';
-import { suppressSmallCounts } from '../access/suppression.js';
+import { isSmallCount } from '../access/suppression.js';
+import { dashboards } from '../dashboards/catalog.js';
+import { unitsHiddenToday } from '../dashboards/suppressionCells.js';
 
 export const FACILITY_CATEGORIES = ['school', 'kindergarten', 'family_doctor', 'shop', 'bus_stop', 'aid_point'] as const;
 
@@ -74,8 +76,8 @@ export async function sitesWithFreePlaces(db: pg.PoolClient, municipalityId: num
 
 /**
  * What the public refugee help map shows: aid points and bus stops, and free places per parish or
- * town counted over sites in use; units with 1–4 sites are suppressed (with secondary suppression),
- * so no single site can be told apart.
+ * town counted over sites in use; units with 1–4 sites are suppressed, with complementary
+ * suppression as the dashboards' table decides it (docs/accounts.md), so no single site can be told apart.
  */
 export async function refugeeHelp(db: pg.PoolClient, municipalityId: number) {
   const facilities = await db.query<{ category: string; id: number; name: string; address_text: string | null; opening_hours: string | null; geometry: unknown }>(
@@ -93,7 +95,12 @@ export async function refugeeHelp(db: pg.PoolClient, municipalityId: number) {
       GROUP BY u.id ORDER BY u.name, u.id`,
     [municipalityId],
   );
-  const cells = suppressSmallCounts(units.rows.map((u) => ({ count: u.sites, values: { free: u.free } })));
+  // The same cells as the accommodation dashboard's table today (sites in use per parish and type), so
+  // a parish hidden there (by primary or complementary suppression) is hidden here too.
+  const hiddenUnit = await unitsHiddenToday(db, dashboards.accommodation, municipalityId);
+  const cells = units.rows.map((u) =>
+    hiddenUnit(u.id) || isSmallCount(u.sites) ? { count: null, values: null, suppressed: true } : { count: u.sites, values: { free: u.free }, suppressed: false },
+  );
   const collection = (category: string) => ({
     type: 'FeatureCollection' as const,
     features: facilities.rows

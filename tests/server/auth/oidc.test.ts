@@ -123,6 +123,21 @@ describeEachDatabase(
       expect(browser.headers.location).toMatch(/^\/\?signin_error=/);
     });
 
+    it("records OpenID Connect sign-ins and refused callbacks in the municipality's audit log", async () => {
+      const { app } = ctx();
+      expect((await signInAtIdp(app, 'anna')).statusCode).toBe(302);
+      const forged = await signInAtIdp(app, 'anna', (u) => {
+        u.searchParams.set('state', 'forged-state');
+        return u;
+      });
+      expect(forged.statusCode).toBe(400);
+      const res = await app.inject({ url: '/api/audit?action=auth.login_failed&limit=5', headers: { ...admin.headers, 'x-municipality': code, host: HOST } });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().entries[0]).toMatchObject({ municipalityCode: code, details: { method: 'oidc', reason: expect.stringMatching(/unknown, already used or expired/) } });
+      const logins = await app.inject({ url: '/api/audit?action=auth.login&limit=5', headers: { ...admin.headers, 'x-municipality': code, host: HOST } });
+      expect(logins.json().entries[0]).toMatchObject({ municipalityCode: code, userEmail: email('anna'), details: { method: 'oidc' } });
+    });
+
     it('shows the client secret only masked, and offers the sign-in to the municipality', async () => {
       const { app } = ctx();
       const res = await app.inject({ url: '/api/admin/oidc', headers: { ...admin.headers, 'x-municipality': code, host: HOST } });

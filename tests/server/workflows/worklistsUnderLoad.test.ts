@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { describeEachDatabase, startTestApp, type TestApp } from '../../helpers/testApp.js';
+import { registerDomainLayers } from '../../../server/src/layers/domainLayers.js';
 import { otherMunicipality, signedInAs } from '../../helpers/users.js';
 
 /**
@@ -12,6 +13,9 @@ import { otherMunicipality, signedInAs } from '../../helpers/users.js';
 async function demoSizedMunicipality(app: FastifyInstance): Promise<{ code: string; id: number }> {
   const code = `load-${process.pid}-${Math.floor(Math.random() * 1e6)}`;
   const id = await otherMunicipality(app, code);
+  // The work list asks the access module about its layers, so the municipality has them.
+  await registerDomainLayers(app.pg.pool, { id, code });
+  app.layers.invalidate();
   await app.pg.query(
     `INSERT INTO sewer_main (municipality_id, geom)
      SELECT $1, ST_SetSRID(ST_MakeLine(ST_MakePoint(500000 + (i % 40) * 200, 300000 + (i / 40) * 200),

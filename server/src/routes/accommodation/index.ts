@@ -5,6 +5,7 @@ import { assertRecordsReadable, mayReadRecords } from '../../access/layerAccess.
 import type { ResolvedLayer } from '../../layers/registry.js';
 import { requireUser } from '../../plugins/auth.js';
 import { notFound } from '../../plugins/errors.js';
+import { personalData } from '../../plugins/securityHeaders.js';
 import { withMunicipality } from '../../tenancy/scope.js';
 import { FACILITY_LAYER_KEYS, nearbyFacilities, sitesWithFreePlaces } from '../../workflows/accommodation.js';
 import { ErrorBody } from '../layers/schemas.js';
@@ -68,7 +69,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Nearby, ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const layer = await accommodationLayer(request);
       const nearby = await withMunicipality(app.pg.pool, layer.municipalityId, (db) => nearbyFacilities(db, layer.municipalityId, request.params.id));
       if (!nearby) throw notFound(`There is no accommodation site ${request.params.id} in this municipality.`);
@@ -79,7 +80,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         const facilities = await app.layers.get(`${code}-${key}`);
         if (facilities && mayReadRecords(request.user, facilities)) readable.add(category);
       }
-      await app.audit.recordRead(request, layer, { via: 'accommodation.nearby', featureId: request.params.id });
+      if (await app.audit.auditRead(request, layer, layer, { via: 'accommodation.nearby', featureId: request.params.id })) personalData(reply);
       return nearby.filter((f) => readable.has(f.category));
     },
   );
@@ -95,11 +96,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Array(FreePlacesSite), ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const layer = await accommodationLayer(request);
       const { lon, lat, radius = 5000, minFree = 1 } = request.query;
       const sites = await withMunicipality(app.pg.pool, layer.municipalityId, (db) => sitesWithFreePlaces(db, layer.municipalityId, { lon, lat, radius, minFree }));
-      await app.audit.recordRead(request, layer, { via: 'accommodation.free-places', count: sites.length, selection: { ...request.query } });
+      if (await app.audit.auditRead(request, layer, layer, { via: 'accommodation.free-places', count: sites.length, selection: { ...request.query } })) {
+        personalData(reply);
+      }
       return sites;
     },
   );

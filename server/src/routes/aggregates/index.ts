@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { assertAggregatesReadable, isPublicLayer } from '../../access/layerAccess.js';
 import { aggregateByUnit } from '../../aggregates/unitAggregates.js';
+import { protectedDashboardOf, unitsHiddenToday } from '../../dashboards/suppressionCells.js';
 import { notFound } from '../../plugins/errors.js';
 import { withLayerScope } from '../../tenancy/scope.js';
 import { ErrorBody, LocalizedText } from '../layers/schemas.js';
@@ -23,7 +24,11 @@ const Aggregate = Type.Object({
       suppressed: Type.Boolean(),
     }),
   ),
-  total: Type.Object({ count: Type.Integer(), values: Type.Record(Type.String(), Type.Number()) }),
+  total: Type.Object({
+    count: Type.Union([Type.Integer(), Type.Null()]),
+    values: Type.Union([Type.Record(Type.String(), Type.Number()), Type.Null()]),
+    suppressed: Type.Boolean({ description: 'Whether the total is hidden too (small-count suppression; docs/accounts.md).' }),
+  }),
   computedAt: Type.String({ format: 'date-time' }),
 });
 
@@ -37,7 +42,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Per territorial unit of the layer’s municipality: the number of features, the sums of its numeric fields and the ' +
           'counts of its true boolean fields. For a restricted layer (personal data) officials and stronger roles get it with ' +
-          'counts of 1–4 suppressed, never a single record or its position; editors and admins, who may read the records, ' +
+          'counts of 1–4 suppressed and complementary suppression (per village every non-zero count is hidden: villages cut ' +
+          'across the published parish table), never a single record or its position; editors and admins, who may read the records, ' +
           'get it unsuppressed. Anonymous users and viewers get 401/403 for restricted layers, and everyone below the read role of a ' +
           'layer an administrator closed (server/src/access/layerAccess.ts decides).',
         tags: ['layers'],
@@ -55,7 +61,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const access = assertAggregatesReadable(request.user, layer);
       const suppress = access === 'suppressed';
       if (!isPublicLayer(layer)) reply.header('cache-control', 'private, no-store');
-      return withLayerScope(app.pg.pool, layer, (db) => aggregateByUnit(db, layer, request.query.by ?? 'parish', suppress));
+      // A parish the dashboard of the same records hides is hidden here too (docs/accounts.md).
+      const municipality = layer.municipalityId === null ? null : await app.municipalities.byIdOrNull(layer.municipalityId);
+      const dashboard = suppress ? await protectedDashboardOf(app.layers, municipality, layer) : null;
+      return withLayerScope(app.pg.pool, layer, async (db) => {
+        const hiddenOnDashboard = dashboard ? await unitsHiddenToday(db, dashboard, layer.municipalityId!) : () => false;
+        return aggregateByUnit(db, layer, request.query.by ?? 'parish', suppress, hiddenOnDashboard);
+      });
     },
   );
 };

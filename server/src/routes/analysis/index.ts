@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { readIsAudited } from '../../access/layerAccess.js';
 import { analysisLayer, requireGeometry, type AnalysisLayer } from '../../analysis/layers.js';
 import { aggregate, nearest, pointInPolygon, withinDistance } from '../../analysis/tools.js';
 import { saveResultAsLayer } from '../../analysis/saveLayer.js';
@@ -177,9 +176,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       read = [layer];
     }
     for (const l of read) {
-      if (readIsAudited(l.layer, l.view)) {
-        await app.audit.recordRead(request, l.layer, { via: `analysis.${tool}`, count: result.summary.count, selection: params as Record<string, unknown> });
-      }
+      await app.audit.auditRead(request, l.layer, l.view, { via: `analysis.${tool}`, count: result.summary.count, selection: params as Record<string, unknown> });
     }
     return result;
   }

@@ -12,7 +12,6 @@ import {
   resetPassword,
   resetTokenEmail,
 } from '../../auth/repository.js';
-import { insertAuditEntry } from '../../audit/repository.js';
 import { badRequest, UserError } from '../../plugins/errors.js';
 import { beginSession, endSession, requireUser } from '../../plugins/auth.js';
 import { ErrorBody } from '../layers/schemas.js';
@@ -62,9 +61,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   // does not tell whether an email has an account.
   const unknownFailures = new LRUCache<string, { failures: number; lockedUntil?: number }>({ max: 10_000, ttl: LOCK_MINUTES * 60_000 });
 
-  /** An entry in the audit log for a sign-in event; accounts are not bound to one municipality. */
+  /**
+   * An entry in the audit log for a sign-in event, with the municipality signed in to (the
+   * request's), so that its administrators see it; GET /api/audit also shows an administrator the
+   * sign-in events of their municipality's members wherever they signed in.
+   */
   const authEvent = (request: FastifyRequest, action: string, userId: number | null, details: Record<string, unknown> = {}) =>
-    insertAuditEntry(app.pg.pool, { userId, municipalityId: null, action, details, ip: request.ip });
+    app.audit.recordSignIn(request, { action, userId, details });
   /** A failed sign-in names the account when there is one; an unknown email only by a digest, to spot guessing. */
   const attempted = (email: string) => ({ emailDigest: createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 16) });
 

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { insertAuditEntry } from '../../audit/repository.js';
 import { accountForIdentity, loadProvider, OidcSignIn } from '../../auth/oidc.js';
 import { beginSession } from '../../plugins/auth.js';
 import { notFound, UserError } from '../../plugins/errors.js';
@@ -90,6 +89,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { municipality, provider } = await providerOf(request.params.code);
+      let recorded = false;
       try {
         const who = await signIn.finish(provider, new URL(request.url, baseUrl(request)));
         const client = await app.pg.connect();
@@ -103,12 +103,17 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
                 WHERE i.issuer = $1 AND i.subject = $2 AND m.user_id = i.user_id AND m.municipality_id = $3`,
               [who.issuer, who.subject, municipality.id],
             );
-            await insertAuditEntry(client, { userId: null, municipalityId: municipality.id, action: 'auth.login_failed', details: { method: 'oidc', reason: 'no role', groups: who.groups.slice(0, 20) }, ip: request.ip });
+            await app.audit.recordSignIn(
+              request,
+              { action: 'auth.login_failed', userId: null, municipalityId: municipality.id, details: { method: 'oidc', reason: 'no role', groups: who.groups.slice(0, 20) } },
+              client,
+            );
             await client.query('COMMIT');
+            recorded = true;
             throw new UserError(403, `None of your groups at ${provider.displayName} (${who.groups.join(', ') || 'none'}) gives a role in ${municipality.name}. Ask the municipality's administrator.`);
           }
           userId = await accountForIdentity(client, municipality.id, who);
-          await insertAuditEntry(client, { userId, municipalityId: municipality.id, action: 'auth.login', details: { method: 'oidc', issuer: who.issuer, role: who.role }, ip: request.ip });
+          await app.audit.recordSignIn(request, { action: 'auth.login', userId, municipalityId: municipality.id, details: { method: 'oidc', issuer: who.issuer, role: who.role } }, client);
           await client.query('COMMIT');
         } catch (err) {
           await client.query('ROLLBACK').catch(() => {});
@@ -120,7 +125,18 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         request.log.info({ userId, municipality: municipality.code }, 'signed in with OpenID Connect');
         return reply.redirect('/', 302);
       } catch (err) {
-        if (err instanceof UserError && err.statusCode < 500) return refuse(request, reply, err);
+        if (err instanceof UserError && err.statusCode < 500) {
+          // A refused sign-in (wrong state, code, token or an error from the provider) is a failed sign-in to this municipality.
+          if (!recorded) {
+            await app.audit.recordSignIn(request, {
+              action: 'auth.login_failed',
+              userId: null,
+              municipalityId: municipality.id,
+              details: { method: 'oidc', reason: err.message.slice(0, 200) },
+            });
+          }
+          return refuse(request, reply, err);
+        }
         throw err;
       }
     },

@@ -7,7 +7,8 @@ import { dashboards } from '../../dashboards/catalog.js';
 import { compareMunicipalities } from '../../dashboards/comparison.js';
 import { indicatorCsvRows } from '../../dashboards/csv.js';
 import { assertIndicatorReadable, computeDashboard, dashboardAccess, indicatorLayers, openableDashboard, unitsGeoJson } from '../../dashboards/service.js';
-import type { DashboardFilters } from '../../dashboards/types.js';
+import type { DashboardFilters, IndicatorResult } from '../../dashboards/types.js';
+import type { ResolvedLayer } from '../../layers/registry.js';
 import type { Municipality } from '../../tenancy/municipalities.js';
 import { notFound } from '../../plugins/errors.js';
 import { ErrorBody, LocalizedText } from '../layers/schemas.js';
@@ -66,6 +67,17 @@ const filtersOf = (q: { unit?: number; from?: string; to?: string }): DashboardF
 
 /** Decision dashboards: indicators computed in PostGIS from live data on every request (issue 7). */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
+  /**
+   * A `table` indicator lists records of the dashboard's layer (e.g. the longest-waiting
+   * applications): audited as a read of them when the access module says they are personal data.
+   */
+  const auditRecordTables = async (request: FastifyRequest, layer: ResolvedLayer, indicators: IndicatorResult[]) => {
+    const tables = indicators.filter((i) => i.kind === 'table' && i.rows.length > 0);
+    if (!tables.length) return;
+    const count = tables.reduce((a, i) => a + i.rows.length, 0);
+    await app.audit.auditRead(request, layer, layer, { via: 'dashboards.table', count, selection: { indicators: tables.map((i) => i.id), ...(request.query as object) } });
+  };
+
   /** The request's municipality; every dashboard is about one. */
   const municipalityOf = (request: FastifyRequest) => {
     if (!request.municipality) throw notFound('No municipality is set up here yet, so there are no dashboards.');
@@ -163,10 +175,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const municipality = municipalityOf(request);
-      const { definition, access, indicators } = await openableDashboard(app.layers, request.params.dashboard, municipality, request.user);
+      const { definition, access, indicators, layer } = await openableDashboard(app.layers, request.params.dashboard, municipality, request.user);
       // What it shows depends on who asks unless every indicator is whole for everyone.
       if (access !== 'full' || !(await publicForEveryone(definition, municipality))) reply.header('cache-control', 'private, no-store');
-      return computeDashboard(app.pg.pool, definition, municipality, filtersOf(request.query), indicators);
+      const result = await computeDashboard(app.pg.pool, definition, municipality, filtersOf(request.query), indicators);
+      await auditRecordTables(request, layer, result.indicators);
+      return result;
     },
   );
 
@@ -227,12 +241,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const municipality = municipalityOf(request);
-      const { definition, indicators } = await openableDashboard(app.layers, request.params.dashboard, municipality, request.user);
+      const { definition, indicators, layer } = await openableDashboard(app.layers, request.params.dashboard, municipality, request.user);
       const id = request.params.file.replace(/\.csv$/, '');
       const indicator = definition.indicators.find((i) => i.id === id);
       if (!indicator) throw notFound(`The ${definition.id} dashboard has no indicator "${id}"; its indicators are ${definition.indicators.map((i) => i.id).join(', ')}.`);
       assertIndicatorReadable(request.user, indicator, indicators.get(indicator.id) ?? 'none');
       const result = await computeDashboard(app.pg.pool, definition, municipality, filtersOf(request.query), indicators, [indicator]);
+      await auditRecordTables(request, layer, result.indicators);
       const csv = stringify(indicatorCsvRows(result.indicators[0], request.query.lang ?? 'lv'), { bom: true });
       return reply
         .header('cache-control', 'private, no-store')

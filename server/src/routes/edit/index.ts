@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { personalData } from '../../plugins/securityHeaders.js';
 import { Type } from 'typebox';
-import { assertRecordsReadable } from '../../access/layerAccess.js';
+import { assertRecordsReadable, recordView } from '../../access/layerAccess.js';
 import { hasRole } from '../../auth/roles.js';
 import { answering, inEdit } from '../../editing/context.js';
 import { createFeature, deleteFeature, featureHistory, loadFeature, restoreFeature, updateFeature } from '../../editing/service.js';
@@ -131,6 +131,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         personalData(reply);
         const feature = await loadFeature(ctx, request.params.featureId);
         if (!feature) throw notFound(`There is no feature ${request.params.featureId} in the layer "${ctx.layer.id}".`);
+        // Every field, restricted ones included: the same read as the attribute table's item.
+        await app.audit.auditRead(request, ctx.layer, recordView(request.user, ctx.layer), { via: 'edit.feature', featureId: feature.id }, ctx.db);
         return { feature };
       }),
   );
@@ -152,6 +154,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         if (!history.length && !(await loadFeature(ctx, request.params.featureId))) {
           throw notFound(`There is no feature ${request.params.featureId} in the layer "${ctx.layer.id}" and no record of one.`);
         }
+        // Every earlier state, restricted fields included.
+        await app.audit.auditRead(
+          request,
+          ctx.layer,
+          recordView(request.user, ctx.layer),
+          { via: 'edit.history', featureId: request.params.featureId, count: history.length },
+          ctx.db,
+        );
         return history;
       }),
   );

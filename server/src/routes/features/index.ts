@@ -4,7 +4,7 @@ import { CSV_CONTENT_TYPE, csvStream, GEOJSON_CONTENT_TYPE, geojsonStream } from
 import { parseFilter } from '../../features/filterSql.js';
 import { compileSelection, countFeatures, exportFeatures, getFeature, listFeatures } from '../../features/repository.js';
 import type { FastifyRequest } from 'fastify';
-import { assertRecordsReadable, readIsAudited, recordView } from '../../access/layerAccess.js';
+import { assertRecordsReadable, recordView } from '../../access/layerAccess.js';
 import { personalData } from '../../plugins/securityHeaders.js';
 import type { ResolvedLayer } from '../../layers/registry.js';
 import { badRequest, notFound, type UserError } from '../../plugins/errors.js';
@@ -80,13 +80,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         const total = await countFeatures(db, view, compiled);
         return { total, features: offset < total ? await listFeatures(db, view, compiled, { limit, offset }) : [] };
       });
-      if (readIsAudited(layer, view)) {
+      if (await app.audit.auditRead(request, layer, view, { via: 'features.list', count: features.length, selection: { filter, sort, order, limit, offset } })) {
         personalData(reply);
-        await app.audit.recordRead(request, layer, {
-          via: 'features.list',
-          count: features.length,
-          selection: { filter, sort, order, limit, offset },
-        });
       }
       return { total, limit, offset, features };
     },
@@ -109,9 +104,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const { layer, view } = await readableLayer(request, layerId);
       const feature = await withLayerScope(app.pg.pool, layer, (db) => getFeature(db, view, featureId));
       if (!feature) throw notFound(`The layer "${layerId}" has no feature "${featureId}".`);
-      if (readIsAudited(layer, view)) {
+      if (await app.audit.auditRead(request, layer, view, { via: 'features.item', featureId: feature.id })) {
         personalData(reply);
-        await app.audit.recordRead(request, layer, { via: 'features.item', featureId: feature.id });
       }
       return feature;
     },
@@ -148,9 +142,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const csv = format === 'csv';
       // Written before the rows stream out: the export holds the connection while it streams.
-      if (readIsAudited(layer, view)) {
+      if (await app.audit.auditRead(request, layer, view, { via: 'features.export', count: total, selection: { filter, sort, order, format } })) {
         personalData(reply);
-        await app.audit.recordRead(request, layer, { via: 'features.export', count: total, selection: { filter, sort, order, format } });
       }
       const rows = exportFeatures(app.pg.pool, view, compiled, csv ? 'anchor' : 'geometry');
       return reply

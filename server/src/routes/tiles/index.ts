@@ -73,6 +73,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const served = await tiles.tile(layer, tile);
       reply.header('x-tile-cache', served.cached ? 'hit' : 'miss');
       if (!served.body.length) return reply.code(204).send(null);
+      await app.audit.auditTileRead(request, layer, tile);
       return reply.type(mvtMediaType).send(served.body);
     },
   );

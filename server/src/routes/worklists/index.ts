@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RecordRead } from '../../plugins/audit.js';
 import { assertRecordsReadable } from '../../access/layerAccess.js';
 import { requireRole } from '../../plugins/auth.js';
 import { notFound } from '../../plugins/errors.js';
@@ -41,6 +42,15 @@ function sendCsv(reply: FastifyReply, rows: WorklistRow[], name: string) {
 
 /** Work lists (under /api/worklists): unconnected properties near sewer mains, saved and shared per municipality. */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
+  /**
+   * A work list hands out records of the sewer connections layer (addresses, statuses; none of its
+   * restricted fields): audited when the access module says such a read is of personal data.
+   */
+  const auditWorklist = async (request: FastifyRequest, read: RecordRead) => {
+    const layer = await app.layers.get(`${request.municipality!.code}-sewer-connections`);
+    if (layer) await app.audit.auditRead(request, layer, layer, read);
+  };
+
   app.get(
     '/sewer-unconnected',
     {
@@ -57,6 +67,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       await assertWorklistReadable(request);
       const { format, ...params } = request.query;
       const rows = await withMunicipality(app.pg.pool, municipality, (db) => sewerUnconnected(db, params));
+      await auditWorklist(request, { via: 'worklists.sewer-unconnected', count: rows.length, selection: { ...request.query } });
       return format === 'csv' ? sendCsv(reply, rows, `sewer-unconnected-${params.distance ?? 50}m`) : rows;
     },
   );
@@ -108,6 +119,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         return { worklist, rows: await sewerUnconnected(db, checkParams(worklist.kind, worklist.params)) };
       });
       if (!result) throw notFound(`There is no work list ${request.params.id} in this municipality. GET /api/worklists lists them.`);
+      await auditWorklist(request, { via: 'worklists.run', count: result.rows.length, selection: { worklist: result.worklist.id, ...request.query } });
       return request.query.format === 'csv' ? sendCsv(reply, result.rows, result.worklist.name) : result;
     },
   );
