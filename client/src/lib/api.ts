@@ -1,4 +1,5 @@
 /** Typed access to the server API. Every function takes an AbortSignal; callers abort stale requests. */
+import { catalogs, defaultLocale, isLocale, translate, type Locale, type MessageKey, type MessageParams } from './i18n/messages';
 
 export interface LocalizedText {
   lv: string;
@@ -140,6 +141,27 @@ export class ApiError extends Error {
   }
 }
 
+/** The UI language, which lib/i18n mirrors in `<html lang>`; Latvian outside a page. */
+const pageLocale = (): Locale => {
+  const lang = typeof document === 'undefined' ? undefined : document.documentElement.lang;
+  return isLocale(lang) ? lang : defaultLocale;
+};
+
+/**
+ * What to tell the user about a failed answer: the UI language's wording of its `code` when this
+ * client knows it (`server.<code>` in the message catalogs), else the server's own message.
+ */
+export function messageOf(
+  body: { code?: unknown; message?: unknown; params?: unknown } | null,
+  url: string,
+  status: number,
+  locale: Locale = pageLocale(),
+): string {
+  const key = typeof body?.code === 'string' ? `server.${body.code}` : '';
+  if (key && key in catalogs.lv) return translate(locale, key as MessageKey, (body?.params ?? {}) as MessageParams);
+  return typeof body?.message === 'string' ? body.message : `${url.split('?')[0]} answered ${status}`;
+}
+
 /** The municipality requests are about (X-Municipality), or null for the server's default. */
 let requestMunicipality: string | null = null;
 
@@ -154,7 +176,7 @@ export async function getJson<T>(url: string, { signal }: Options = {}): Promise
   const response = await fetch(url, { signal, headers: { accept: 'application/json', ...scopeHeaders() } });
   if (!response.ok) {
     const body = await response.json().catch(() => null);
-    throw new ApiError(body?.message ?? `${url.split('?')[0]} answered ${response.status}`, response.status);
+    throw new ApiError(messageOf(body, url, response.status), response.status);
   }
   return response.json() as Promise<T>;
 }
@@ -249,7 +271,7 @@ const csrfHeaders = (): Record<string, string> => (csrfToken ? { 'x-csrf-token':
 
 async function failure(response: Response, url: string): Promise<ApiError> {
   const body = await response.json().catch(() => null);
-  return new ApiError(body?.message ?? `${url.split('?')[0]} answered ${response.status}`, response.status, body ?? undefined);
+  return new ApiError(messageOf(body, url, response.status), response.status, body ?? undefined);
 }
 
 /** POST/PUT/PATCH/DELETE with a JSON body (or none) and the CSRF token; the JSON answer, or undefined for 204. */
@@ -414,7 +436,7 @@ export function uploadFile(file: File, options: UploadOptions, onProgress: (frac
         onProgress(1);
         resolve(body.id);
       } else {
-        reject(new ApiError(body?.message ?? `/api/uploads answered ${xhr.status}`, xhr.status, body ?? undefined));
+        reject(new ApiError(messageOf(body, '/api/uploads', xhr.status), xhr.status, body ?? undefined));
       }
     };
     xhr.onerror = () => reject(new ApiError('the upload was interrupted (network error)', 0));
