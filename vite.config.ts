@@ -1,10 +1,12 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { precompress } from './scripts/lib/precompress.js';
 
 export default defineConfig({
   root: 'client',
-  plugins: [svelte()],
+  // precompress: .br/.gz beside each built file, served as they are by server/src/app.ts.
+  plugins: [svelte(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,3 +1,4 @@
+import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -71,6 +72,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(inputGuard);
   // Before every route: it shapes the headers of /embed and /api/docs as they are added.
   await app.register(securityHeaders);
+  // Before every route too: JSON, GeoJSON, CSV and HTML answers of 1 KB and more go out as brotli
+  // or gzip to clients that accept them. The built client's files are compressed at build time and
+  // sent as they are (serveClient); an answer that already has a Content-Encoding is left alone.
+  await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -126,11 +131,34 @@ function fastifyTrustProxy(trust: AppConfig['trustProxy']): false | string[] | (
   return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
-/** Serves the built single-page client at / with index.html as the fallback for its routes. */
+/**
+ * How long browsers may keep a file of the built client. Vite names every file under /assets/ by a
+ * hash of its content, so a changed file has a new name: they are kept for a year without asking.
+ * Everything else (index.html, embed.html, the favicon) names those hashed files, so it is asked
+ * for again on every visit (`no-cache`: revalidated with its ETag, a 304 when unchanged).
+ */
+export function clientCacheControl(relativePath: string): string {
+  return /^assets[\\/]/.test(relativePath) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
+/**
+ * Serves the built single-page client at / with index.html as the fallback for its routes: the
+ * brotli or gzip copy written at build time (scripts/lib/precompress.ts) when the browser accepts
+ * it, with the cache lifetime of clientCacheControl.
+ */
 async function serveClient(app: FastifyInstance, clientDir: string) {
   const hasClient = existsSync(path.join(clientDir, 'index.html'));
   if (hasClient) {
-    await app.register(fastifyStatic, { root: clientDir, wildcard: false, index: 'index.html' });
+    await app.register(fastifyStatic, {
+      root: clientDir,
+      wildcard: false,
+      index: 'index.html',
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (reply, filePath) => {
+        reply.header('cache-control', clientCacheControl(path.relative(clientDir, filePath)));
+      },
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     const apiPath = /^\/(api|ogc|wms)(\/|$)/.test(request.url);
