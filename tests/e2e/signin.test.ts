@@ -117,51 +117,68 @@ describeInChromium('sign-in and the identify popup at every width', (browser) =>
         }
       });
 
-      it('fits the identify popup on a 375 px phone with its close control reachable, and closes it when measuring starts', async () => {
-        const errors: string[] = [];
-        const phone = widths[1];
-        const page = await openAt(browser(), phone, errors);
-        try {
-          await page.goto(ctx().url);
-          await page.waitForFunction(() => !!window.__gis?.map?.loaded?.(), undefined, { timeout: 20_000 });
-          const [lon, lat] = fromLks92(connected3059.x, connected3059.y);
-          // The point off the map's middle, where a popup anchored to it would run off the screen.
-          await page.evaluate(([lon, lat]) => {
+      /** A phone page on the explorer, the fixture's connected point off the map's middle; `tap()` opens its popup. */
+      async function phoneOnPoint(errors: string[]) {
+        const page = await openAt(browser(), widths[1], errors);
+        await page.goto(ctx().url);
+        await page.waitForFunction(() => !!window.__gis?.map?.loaded?.(), undefined, { timeout: 20_000 });
+        const [lon, lat] = fromLks92(connected3059.x, connected3059.y);
+        // Left of the middle, where a popup anchored to the point would run off the screen.
+        await page.evaluate(
+          ([lon, lat]) => {
             const map = window.__gis!.map;
             map.jumpTo({ center: [lon, lat], zoom: 17 });
             map.panBy([120, 0], { duration: 0 });
-          }, [lon, lat]);
-          const canvas = (await page.locator('canvas.maplibregl-canvas').boundingBox())!;
-          /** Where the point is on the screen now. */
-          const onScreen = async () => {
-            await page.evaluate(() => window.__gis!.idle());
-            const p = await page.evaluate(([lon, lat]) => window.__gis!.map.project([lon, lat]), [lon, lat]);
-            return { x: canvas.x + p.x, y: canvas.y + p.y };
-          };
-          const tap = async () => {
-            const point = await onScreen();
-            await page.mouse.click(point.x, point.y);
-            const popup = page.locator('.maplibregl-popup.identify-popup');
-            await popup.waitFor();
-            await expect.poll(() => popup.locator('[data-field="status"]').first().textContent()).toBe('Pieslēgts');
-            return popup;
-          };
-          let popup = await tap();
+          },
+          [lon, lat],
+        );
+        const canvas = (await page.locator('canvas.maplibregl-canvas').boundingBox())!;
+        /** Where the point is on the screen now. */
+        const onScreen = async () => {
+          await page.evaluate(() => window.__gis!.idle());
+          const p = await page.evaluate(([lon, lat]) => window.__gis!.map.project([lon, lat]), [lon, lat]);
+          return { x: canvas.x + p.x, y: canvas.y + p.y };
+        };
+        const popup = page.locator('.maplibregl-popup.identify-popup');
+        const tap = async () => {
+          const point = await onScreen();
+          await page.mouse.click(point.x, point.y);
+          await popup.waitFor();
+          await expect.poll(() => popup.locator('[data-field="status"]').first().textContent()).toBe('Pieslēgts');
+        };
+        return { page, popup, tap, onScreen };
+      }
+
+      it('fits the identify popup on a 375 px phone, its close control reachable and the tapped point above it', async () => {
+        const errors: string[] = [];
+        const { page, popup, tap, onScreen } = await phoneOnPoint(errors);
+        try {
+          const viewport = widths[1].viewport;
+          await tap();
           const box = (await popup.boundingBox())!;
-          expect(box, `popup at ${JSON.stringify(box)}`).toSatisfy((b: typeof box) => inside(b, phone.viewport));
+          expect(box, `popup at ${JSON.stringify(box)}`).toSatisfy((b: typeof box) => inside(b, viewport));
           // The tapped point (and its highlight) is moved above the popup, not hidden under it.
           await expect.poll(async () => (await onScreen()).y).toBeLessThan(box.y - 10);
           const close = popup.locator('.maplibregl-popup-close-button');
-          expect(inside((await close.boundingBox())!, phone.viewport)).toBe(true);
+          expect(inside((await close.boundingBox())!, viewport)).toBe(true);
           expect(await reachable(close)).toBe(true);
           // The page never scrolls sideways.
-          expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.viewport.width);
+          expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
           await screenshot(page, `identify-phone-${ctx().kind}`);
           const target = (await close.boundingBox())!;
           await page.mouse.click(target.x + target.width / 2, target.y + target.height / 2);
           await expect.poll(() => popup.count()).toBe(0);
+          expect(errors).toEqual([]);
+        } finally {
+          await page.close();
+        }
+      });
 
-          popup = await tap();
+      it('closes the identify popup when a measurement starts', async () => {
+        const errors: string[] = [];
+        const { page, popup, tap } = await phoneOnPoint(errors);
+        try {
+          await tap();
           await page.getByTestId('measure-distance').click();
           await expect.poll(() => popup.count()).toBe(0);
           await screenshot(page, `identify-phone-measuring-${ctx().kind}`);
