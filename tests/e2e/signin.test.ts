@@ -84,8 +84,12 @@ describeInChromium('sign-in and the identify popup at every width', (browser) =>
               await page.getByTestId('account-user').waitFor();
               expect(await page.getByTestId('account-user').textContent()).toContain('Test User');
               expect(await form.count()).toBe(0);
-              // Signed in, the header offers the administration page to this admin.
-              await page.getByTestId('nav-admin').waitFor();
+              // Signed in, the header offers the administration page to this admin, on the screen.
+              const adminLink = page.getByTestId('nav-admin');
+              await adminLink.waitFor();
+              const link = (await adminLink.boundingBox())!;
+              expect(link, `admin link at ${JSON.stringify(link)}`).toSatisfy((b: typeof link) => inside(b, size.viewport));
+              expect(await reachable(adminLink)).toBe(true);
               await screenshot(page, `signin-${route.slug}-${size.viewport.width}-signed-in-${ctx().kind}`);
               expect(errors).toEqual([]);
             } finally {
