@@ -115,7 +115,20 @@ describeInChromium('sign-in and the identify popup at every width', (browser) =>
           await page.mouse.click(20, 720);
           await expect.poll(() => page.getByTestId('sign-in-form').count()).toBe(0);
           await open.click();
-          await page.getByTestId('sign-in-form').waitFor();
+          const form = page.getByTestId('sign-in-form');
+          await form.waitFor();
+          // A click on the dialog's own padding is not one on the backdrop.
+          const dialog = (await page.getByTestId('sign-in-dialog').boundingBox())!;
+          await page.mouse.click(dialog.x + 3, dialog.y + 3);
+          expect(await form.count()).toBe(1);
+          // A wrong password is said in the form, still on the screen.
+          await form.locator('input[type="email"]').fill(admin.email);
+          await form.locator('input[type="password"]').fill('not the password');
+          await form.locator('button[type="submit"]').click();
+          const error = page.getByTestId('sign-in-error');
+          await error.waitFor();
+          expect(await error.textContent()).toBe('Nepareizs e-pasts vai parole.');
+          expect(inside((await form.boundingBox())!, widths[1].viewport)).toBe(true);
         } finally {
           await page.close();
         }
