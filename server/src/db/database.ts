@@ -32,6 +32,13 @@ export interface DatabaseProfile {
    * one statement at a time in this process); the app sets it from `DATABASE_STATEMENT_TIMEOUT_MS`.
    */
   statementTimeouts: boolean;
+  /**
+   * How long a request may wait for a pooled connection (pg-pool counts both opening one and
+   * waiting for a busy pool) before it is answered 503; 0 waits as long as it takes. A real server
+   * may be unreachable, so requests give up; the embedded socket is in this process and its pool
+   * of one is always busy while a slow query runs, so its requests wait their turn.
+   */
+  connectionTimeoutMillis: number;
   close(): Promise<void>;
 }
 
@@ -53,6 +60,7 @@ export async function openDatabase(opts: {
       // the sewer dashboard on the 10× copy 0.43 s of 1.2 s).
       connectSql: 'SET jit = off',
       statementTimeouts: true,
+      connectionTimeoutMillis: 10_000,
       close: async () => {},
     };
   }
@@ -64,6 +72,7 @@ export async function openDatabase(opts: {
     idleTimeoutMillis: 0,
     connectSql: 'DEALLOCATE ALL',
     statementTimeouts: false,
+    connectionTimeoutMillis: 0,
     close: embedded.close,
   };
 }

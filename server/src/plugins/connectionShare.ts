@@ -34,7 +34,10 @@ const ownerOf = (request: FastifyRequest) => (request.user ? `user:${request.use
 export default fp(
   async (app) => {
     const pool = app.pg.pool.options.max ?? 10;
-    const limit = Math.max(1, pool - 2);
+    // A pool of one or two (the embedded database) has no connections to keep free: every request
+    // already waits its turn at the pool, and a share would only turn a slow dashboard into a 503.
+    if (pool <= 2) return;
+    const limit = pool - 2;
     // One user gets a third of the share: their parallel requests queue behind each other instead of
     // taking every core of the database (each heavy statement keeps one core busy).
     app.decorate('heavyRequests', new ConnectionShare(limit, Math.max(1, Math.floor(limit / 3)), app.config.heavyRequestWaitMs));

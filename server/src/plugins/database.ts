@@ -20,9 +20,6 @@ declare module 'fastify' {
 
 export const migrationsDir = path.join(rootDir, 'sql/migrations');
 
-/** Milliseconds a request waits for a new database connection before it is answered 503. */
-const CONNECT_TIMEOUT_MS = 5000;
-
 /**
  * Keeps the process up when PostgreSQL closes connections (pg_terminate_backend, a restart, a
  * failover, an idle timeout in a pooler or firewall). `pg` emits 'error' on a client whose connection
@@ -58,8 +55,9 @@ export default fp<{ profile: DatabaseProfile; migrate?: boolean }>(
       connectionString: profile.connectionString,
       max: profile.poolSize,
       idleTimeoutMillis: profile.idleTimeoutMillis,
-      // While the database is unreachable, a request waits this long for a connection, then gets 503.
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // While the database is unreachable (or the pool stays busy), a request waits this long for a
+      // connection, then gets 503; see DatabaseProfile.connectionTimeoutMillis.
+      connectionTimeoutMillis: profile.connectionTimeoutMillis,
       // Notice a peer that vanished without closing (failover, a dropped NAT entry) on idle connections.
       keepAlive: true,
       // Awaited by the pool before the new connection is handed out.
