@@ -114,6 +114,9 @@ describeEachDatabase('dashboard access and exports', (ctx) => {
     const [lon, lat] = fc.features[0].geometry.coordinates[0][0];
     expect(lon).toBeGreaterThan(20);
     expect(lat).toBeGreaterThan(55);
+    // Settlements: towns and villages, the villages last so that they are drawn over a town around them.
+    const settlements = (await get('/api/dashboards/units?by=settlement')).json();
+    expect(settlements.features.map((f: { properties: { name: string } }) => f.properties.name)).toEqual(['Upespils', 'Aciems', 'Beciems']);
   });
 
   it('compares municipalities for officials: their own first, others’ personal data only as suppressed aggregates', async () => {
