@@ -97,6 +97,12 @@ describeEachDatabase('dashboards as at the end of a period', (ctx) => {
       { unit_id: fx.units.laukmalas, name: 'Laukmalas pagasts', rate: 20, connected: 1, properties: 5, unconnected_near_main: 4 },
       { unit_id: null, name: null, rate: 100, connected: 1, properties: 1, unconnected_near_main: 0 },
     ]);
+    // The CSV titles the row outside every settlement in the chosen language.
+    const csv = await app.inject({
+      url: '/api/dashboards/sewer/indicators/sewer.by_settlement.csv?to=2025-06-30&lang=en',
+      headers: { ...editor.headers, 'x-municipality': fx.code },
+    });
+    expect(csv.body.replace(/^\uFEFF/, '').trim().split('\n').slice(1)).toEqual(['Jaunpils,0,0,1,2', 'Vecciems,25,1,4,3', 'Outside any settlement,50,1,2,1']);
     for (const query of ['', '?to=2025-06-30', '?to=2024-06-30', `?unit=${fx.units.laukmalas}`]) {
       const d = await dashboard('sewer', query);
       const total = kpi(d, 'sewer.connection_rate');
