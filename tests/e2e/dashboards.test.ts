@@ -30,7 +30,7 @@ describeInChromium('dashboards', (browser) => {
         await rate.waitFor();
         // The fixture municipality: 1 of 6 registered properties connected.
         await expect.poll(() => rate.locator('.value').textContent()).toBe('16,7 %');
-        const chart = page.getByTestId('chart-sewer.by_village');
+        const chart = page.getByTestId('chart-sewer.by_settlement');
         await chart.waitFor();
         const png = await chart.screenshot();
         expect(countNonBackground(png, [255, 255, 255])).toBeGreaterThan(2000);
@@ -40,9 +40,10 @@ describeInChromium('dashboards', (browser) => {
       });
 
       it('filters every indicator to a village when its bar is clicked, and keeps it in the link', async () => {
-        const chart = page.getByTestId('chart-sewer.by_village');
+        const chart = page.getByTestId('chart-sewer.by_settlement');
         const box = (await chart.boundingBox())!;
-        await page.mouse.click(box.x + box.width / 2, box.y + box.height * 0.6);
+        // Settlements: the town Austrumpils (no records, no bar) then Jaunciems, the right half.
+        await page.mouse.click(box.x + box.width * 0.76, box.y + box.height * 0.6);
         await expect.poll(() => page.getByTestId('unit-chip').textContent()).toContain('Jaunciems');
         expect(page.url()).toMatch(/#\/dashboards\/sewer\?unit=\d+/);
         await page.reload();
@@ -55,18 +56,18 @@ describeInChromium('dashboards', (browser) => {
       it('draws the choropleth of the connection rate by village with its legend', async () => {
         await page.getByTestId('unit-chip').getByRole('button').click();
         await expect.poll(() => page.getByTestId('unit-chip').count()).toBe(0);
-        const map = page.getByTestId('map-sewer.by_village');
+        const map = page.getByTestId('map-sewer.by_settlement');
         await map.waitFor();
         await expect.poll(async () => centroidWhere(await map.screenshot(), isClassBlue)?.count ?? 0, { timeout: 15_000 }).toBeGreaterThan(500);
-        const legend = page.getByTestId('legend-sewer.by_village');
+        const legend = page.getByTestId('legend-sewer.by_settlement');
         await expect.poll(() => legend.textContent()).toMatch(/\d+(,\d)? %/);
         expect(await legend.textContent()).toContain('Izvēlētā teritorija');
-        await page.getByTestId('class-method').selectOption('breaks');
+        await legend.getByTestId('class-method').selectOption('breaks');
         await screenshot(page, `dashboards-map-${ctx().kind}`);
       });
 
       it('filters every indicator to a village clicked on the map, and outlines it there', async () => {
-        const map = page.getByTestId('map-sewer.by_village');
+        const map = page.getByTestId('map-sewer.by_settlement');
         const village = centroidWhere(await map.screenshot(), isClassBlue)!;
         const box = (await map.boundingBox())!;
         await page.mouse.click(box.x + village.x, box.y + village.y);

@@ -22,6 +22,7 @@ const templates = {
   withinDistance: read('within_distance'),
   buffer: read('buffer'),
   aggregate: read('aggregate'),
+  aggregateOutside: read('aggregate_outside'),
   nearest: read('nearest'),
   pointInPolygon: read('point_in_polygon'),
   stageOther: read('stage_other'),
@@ -198,12 +199,23 @@ export async function aggregate(db: Db, layer: AnalysisLayer, by: AnalysisLayer,
   const digits = req.stat === 'count' ? 0 : 3;
   const features = rows.map((r) => feature(r.id, r.geometry, { ...r.properties, value: round(Number(r.value), digits), features: Number(r.features) }));
   const values = features.map((x) => Number(x.properties.value));
+  // What lies in no polygon, for a count or a sum (lengths and areas are clipped to the polygons).
+  let outside: { value: number; features: number } | null = null;
+  if (req.stat === 'count' || req.stat === 'sum') {
+    const o = conditions(layer.layer, 'f', 1, req.where);
+    const { rows: out } = await db.query<{ value: number; features: number }>(
+      fill(templates.aggregateOutside, { value, table: layer.layer.sql.table, geom: layer.layer.sql.geom, filter: o.sql }),
+      o.values,
+    );
+    outside = { value: round(Number(out[0].value), digits), features: Number(out[0].features) };
+  }
   return result('aggregate', started, features, rows.length ? Number(rows[0].total) : 0, {
     stat: req.stat,
     ...(req.field ? { field: req.field } : {}),
     ...(req.where ? { where: req.where } : {}),
     unit: { count: null, sum: null, length: 'km', area: 'ha' }[req.stat],
     total: round(values.reduce((a, v) => a + v, 0), digits),
+    outside,
     min: values.length ? Math.min(...values) : null,
     max: values.length ? Math.max(...values) : null,
   });

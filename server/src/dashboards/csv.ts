@@ -11,6 +11,9 @@ const labelColumns: Record<IndicatorResult['kind'], { name: string; title: Local
   units: [{ name: 'name', title: { lv: 'Teritoriālā vienība', en: 'Territorial unit', uk: 'Територіальна одиниця' } }],
   table: [],
 };
+/** The row of a `units` indicator for what lies in none of its units (unit_id null). */
+const outsideTitle: LocalizedText = { lv: 'Ārpus apdzīvotām vietām', en: 'Outside any settlement', uk: 'Поза населеними пунктами' };
+const outsideParishTitle: LocalizedText = { lv: 'Ārpus pagastiem un pilsētām', en: 'Outside any parish or town', uk: 'Поза волостями та містами' };
 const suppressedTitle: LocalizedText = { lv: 'Slēpts (mazs skaits)', en: 'Suppressed (small count)', uk: 'Приховано (мала кількість)' };
 
 /**
@@ -31,6 +34,9 @@ export function indicatorCsvRows(indicator: IndicatorResult, lang: Lang): (strin
   const body = indicator.rows.map((row, i) => [
     ...labels.map((l) => {
       const value = row[l.name];
+      if (indicator.kind === 'units' && l.name === 'name' && row.unit_id === null) {
+        return text(indicator.unitKind === 'parish' ? outsideParishTitle : outsideTitle, lang);
+      }
       const title = l.name === 'category' && typeof value === 'string' ? indicator.categories?.[value] : undefined;
       return title ? text(title, lang) : value;
     }),

@@ -152,9 +152,12 @@ export async function computeDashboard(
   });
 }
 
-/** The municipality's parishes and towns (`parish`) or villages as GeoJSON in EPSG:4326, simplified to ~5 m. */
-export async function unitsGeoJson(pool: pg.Pool, municipalityId: number, by: 'parish' | 'village') {
-  const kinds = by === 'parish' ? ['parish', 'town'] : ['village'];
+/** The kinds of territorial unit each `units` breakdown is made of. */
+const unitKinds = { parish: ['parish', 'town'], village: ['village'], settlement: ['town', 'village'] } as const;
+
+/** The municipality's parishes and towns (`parish`), villages, or towns and villages (`settlement`) as GeoJSON in EPSG:4326, simplified to ~5 m. */
+export async function unitsGeoJson(pool: pg.Pool, municipalityId: number, by: keyof typeof unitKinds) {
+  const kinds = [...unitKinds[by]];
   return readIndicators(pool, async (db) => {
     const { rows } = await db.query<{ id: number; name: string; kind: string; geometry: object }>(unitsSql, [municipalityId, kinds]);
     return {

@@ -50,7 +50,7 @@ export interface IndicatorDefinition {
   /** Shown in the national comparison. */
   headline?: boolean;
   /** A `units` indicator: the kind of territorial unit its rows are (its choropleth draws `/api/dashboards/units?by=`). */
-  unitKind?: 'parish' | 'village';
+  unitKind?: 'parish' | 'village' | 'settlement';
   /** A `table` indicator: titles of its fields that are not numeric columns (address, status, dates). */
   fields?: { name: string; title: LocalizedText }[];
 }

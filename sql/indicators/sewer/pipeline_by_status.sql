@@ -1,13 +1,15 @@
--- Applications in the pipeline today, by status: how many, and how long they have waited since
--- the application (median and longest, in days to the end of the period or today).
+-- Applications in the pipeline at the end of the period (today when none is chosen), by status as
+-- it stood then: how many, and how long they had waited since the application (median and
+-- longest, in days to the end of the period, or to today for a period not over yet). Records filed
+-- later do not exist yet (sewer_connections_at).
 WITH p AS (
   SELECT $1::integer AS municipality_id, $2::integer AS unit_id, $3::date AS date_from, $4::date AS date_to,
+         least(coalesce($4::date, current_date), current_date) AS upto,
          dashboard_area($1::integer, $2::integer) AS area
 ), open AS (
-  SELECT c.status, coalesce(p.date_to, current_date) - coalesce(c.applied_on, c.status_changed_at::date) AS waited
-    FROM p JOIN sewer_connection c ON c.municipality_id = $1::integer
+  SELECT c.status, p.upto - c.applied_on AS waited
+    FROM p, sewer_connections_at($1::integer, p.area, p.date_to) c
    WHERE c.status IN ('applied', 'technical_conditions', 'construction')
-     AND (p.area IS NULL OR ST_Intersects(c.geom, p.area))
 )
 SELECT s.status AS category,
        count(o.status)::int AS applications,

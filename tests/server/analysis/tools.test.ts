@@ -120,13 +120,14 @@ describeEachDatabase('spatial analysis tools', (ctx) => {
   });
 
   describe('aggregate per polygon', () => {
-    it('counts addresses per village', async () => {
+    it('counts addresses per village, and those in no village, so the parts add up to the whole', async () => {
       const res = await run('aggregate', { layer: layer('addresses'), by: layer('villages'), stat: 'count' });
       expect(res.statusCode, res.body).toBe(200);
       const body = res.json();
       const byName = Object.fromEntries(body.features.features.map((f: { properties: { name: string; value: number } }) => [f.properties.name, f.properties.value]));
       expect(byName).toEqual({ Rietumciems: 2, Austrumciems: 3 });
-      expect(body.summary).toMatchObject({ count: 2, stat: 'count', total: 5 });
+      // Address 6 lies in no village: the villages and the "outside" figure add up to all six.
+      expect(body.summary).toMatchObject({ count: 2, stat: 'count', total: 5, outside: { value: 1, features: 1 } });
       expect(body.features.features[0].geometry.type).toBe('MultiPolygon');
     });
 
@@ -136,6 +137,9 @@ describeEachDatabase('spatial analysis tools', (ctx) => {
       expect(length.summary).toMatchObject({ unit: 'km', total: 1 });
       const sum = (await run('aggregate', { layer: layer('sewer-mains'), by: layer('parishes'), stat: 'sum', field: 'diameter_mm' })).json();
       expect(sum.features.features.map((f: { properties: { value: number } }) => f.properties.value)).toEqual([200]);
+      expect(sum.summary.outside).toEqual({ value: 0, features: 0 });
+      // Lengths and areas are clipped to the polygons: no "outside" figure for them.
+      expect(length.summary.outside).toBeNull();
     });
 
     it('counts only the features whose fields equal "where", and names the fields of a layer when one is unknown', async () => {
@@ -144,7 +148,7 @@ describeEachDatabase('spatial analysis tools', (ctx) => {
       const body = res.json();
       const byName = Object.fromEntries(body.features.features.map((f: { properties: { name: string; value: number } }) => [f.properties.name, f.properties.value]));
       expect(byName).toEqual({ Rietumciems: 0, Austrumciems: 1 });
-      expect(body.summary).toMatchObject({ total: 1, where: { name: '3' } });
+      expect(body.summary).toMatchObject({ total: 1, where: { name: '3' }, outside: { value: 0, features: 0 } });
       const unknown = await run('aggregate', { layer: layer('addresses'), by: layer('villages'), stat: 'count', where: { colour: 'x' } });
       expect(unknown.statusCode).toBe(400);
       expect(unknown.json().message).toMatch(/"colour".*its fields are .*full_address/);

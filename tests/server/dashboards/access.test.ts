@@ -85,15 +85,16 @@ describeEachDatabase('dashboard access and exports', (ctx) => {
   });
 
   it('exports one indicator as CSV with titles in the chosen language', async () => {
-    const res = await get(`/api/dashboards/sewer/indicators/sewer.by_village.csv?lang=en`);
+    const res = await get(`/api/dashboards/sewer/indicators/sewer.by_settlement.csv?lang=en`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/csv/);
-    expect(res.headers['content-disposition']).toContain(`${fx.code}-sewer.by_village.csv`);
+    expect(res.headers['content-disposition']).toContain(`${fx.code}-sewer.by_settlement.csv`);
     const lines = res.body.replace(/^\uFEFF/, '').trim().split('\n');
     expect(lines).toEqual([
       'Territorial unit,Connection rate,Connected,Registered,Not connected within 50 m',
       'Aciems,50,2,4,3',
       'Beciems,33.3,1,3,2',
+      'Upespils,,0,0,0',
     ]);
     expect((await get('/api/dashboards/sewer/indicators/sewer.nothing.csv')).statusCode).toBe(404);
   });
@@ -113,6 +114,9 @@ describeEachDatabase('dashboard access and exports', (ctx) => {
     const [lon, lat] = fc.features[0].geometry.coordinates[0][0];
     expect(lon).toBeGreaterThan(20);
     expect(lat).toBeGreaterThan(55);
+    // Settlements: towns and villages, the villages last so that they are drawn over a town around them.
+    const settlements = (await get('/api/dashboards/units?by=settlement')).json();
+    expect(settlements.features.map((f: { properties: { name: string } }) => f.properties.name)).toEqual(['Upespils', 'Aciems', 'Beciems']);
   });
 
   it('compares municipalities for officials: their own first, others’ personal data only as suppressed aggregates', async () => {

@@ -42,10 +42,11 @@ describeEachDatabase('dashboard indicators', (ctx) => {
   });
 
   it('gives the connection rate per village for the choropleth', async () => {
-    const rows = indicator(await dashboard('sewer'), 'sewer.by_village').rows;
+    const rows = indicator(await dashboard('sewer'), 'sewer.by_settlement').rows;
     expect(rows).toEqual([
       { unit_id: fx.units.aciems, name: 'Aciems', rate: 50, connected: 2, properties: 4, unconnected_near_main: 3 },
       { unit_id: fx.units.beciems, name: 'Beciems', rate: 33.3, connected: 1, properties: 3, unconnected_near_main: 2 },
+      { unit_id: fx.units.upespils, name: 'Upespils', rate: null, connected: 0, properties: 0, unconnected_near_main: 0 },
     ]);
   });
 

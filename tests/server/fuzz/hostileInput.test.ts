@@ -187,7 +187,7 @@ describeEachDatabase(
         z: '14',
         x: '9300',
         y: '5000',
-        file: 'sewer.by_village.csv',
+        file: 'sewer.by_settlement.csv',
         url: 'https://example.lv/geoserver/ows',
         issuer: 'https://example.lv/oidc',
         geometry: { type: 'Point', coordinates: [24.1, 56.95] },

@@ -25,7 +25,7 @@ const IndicatorShape = {
   columns: Type.Array(Column),
   categories: Type.Optional(Type.Record(Type.String(), LocalizedText)),
   headline: Type.Optional(Type.Boolean()),
-  unitKind: Type.Optional(Type.Union([Type.Literal('parish'), Type.Literal('village')])),
+  unitKind: Type.Optional(Type.Union([Type.Literal('parish'), Type.Literal('village'), Type.Literal('settlement')])),
   fields: Type.Optional(Type.Array(Type.Object({ name: Type.String(), title: LocalizedText }))),
 };
 const Row = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Null()]));
@@ -124,10 +124,16 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     '/units',
     {
       schema: {
-        summary: 'The municipality’s parishes and towns, or villages, for the choropleth (GeoJSON, EPSG:4326)',
+        summary: 'The municipality’s parishes and towns, villages, or settlements (towns and villages), for the choropleth (GeoJSON, EPSG:4326)',
         tags: ['dashboards'],
         querystring: Type.Object(
-          { by: Type.Optional(Type.Union([Type.Literal('parish'), Type.Literal('village')], { description: 'parish (parishes and towns, default) or village' })) },
+          {
+            by: Type.Optional(
+              Type.Union([Type.Literal('parish'), Type.Literal('village'), Type.Literal('settlement')], {
+                description: 'parish (parishes and towns, default), village, or settlement (towns and villages)',
+              }),
+            ),
+          },
           { additionalProperties: false },
         ),
         response: {
@@ -149,11 +155,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const municipality = municipalityOf(request);
       const by = request.query.by ?? 'parish';
-      // The units are the records of the parishes (or villages) layer: its readers only.
-      const layer = await app.layers.get(`${municipality.code}-${by === 'parish' ? 'parishes' : 'villages'}`);
-      if (!layer) throw notFound(`${municipality.name} has no ${by} layer.`);
-      assertRecordsReadable(request.user, layer, 'records');
-      reply.header('cache-control', isPublicLayer(layer) ? 'public, max-age=300' : 'private, no-store');
+      // The units are the records of the parishes (towns among them) or villages layer: its readers only.
+      const keys = by === 'parish' ? ['parishes'] : by === 'village' ? ['villages'] : ['parishes', 'villages'];
+      const layers = await Promise.all(keys.map((key) => app.layers.get(`${municipality.code}-${key}`)));
+      for (const layer of layers) {
+        if (!layer) throw notFound(`${municipality.name} has no ${by} layer.`);
+        assertRecordsReadable(request.user, layer, 'records');
+      }
+      reply.header('cache-control', layers.every((l) => l && isPublicLayer(l)) ? 'public, max-age=300' : 'private, no-store');
       return unitsGeoJson(app.pg.pool, municipality.id, by);
     },
   );
@@ -232,7 +241,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'One indicator’s rows as CSV',
-        description: 'The file is `<indicator id>.csv`, e.g. `sewer.by_village.csv`; the same filters and access as the dashboard. UTF-8 with BOM.',
+        description: 'The file is `<indicator id>.csv`, e.g. `sewer.by_settlement.csv`; the same filters and access as the dashboard. UTF-8 with BOM.',
         tags: ['dashboards'],
         params: Type.Object({ dashboard: DashboardIdParam, file: Type.String({ pattern: '^[a-z_]+\\.[a-z_]+\\.csv$', maxLength: 80 }) }),
         querystring: Type.Object({ ...Filters, lang: Type.Optional(Type.Union([Type.Literal('lv'), Type.Literal('en'), Type.Literal('uk')])) }, { additionalProperties: false }),
