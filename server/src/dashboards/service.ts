@@ -84,7 +84,7 @@ export async function openableDashboard(layers: LayerRegistry, id: string, munic
       ? forbidden(`${why} Ask an administrator for ${layer.restricted ? 'the official role' : 'a role that reads them'}.`)
       : new UserError(401, `${why} Sign in.`);
   }
-  return { definition, layer, access, indicators };
+  return { definition, layer, access, indicators, read };
 }
 
 /** 403 (401 when anonymous) for an indicator the user may not read, though they may open its dashboard. */

@@ -38,12 +38,10 @@ export interface DashboardProtection {
   area: ViewArea;
 }
 
-const cellsSql = new Map<string, string>();
-function cellsStatement(file: string) {
-  let sql = cellsSql.get(file);
-  if (!sql) cellsSql.set(file, (sql = readFileSync(path.join(rootDir, 'sql/indicators', file), 'utf8')));
-  return sql;
-}
+/** The SQL of every dashboard's protected table, read once: `sql/indicators/<protection.cells>`. */
+const cellsStatements = new Map<string, string>(
+  Object.values(dashboards).flatMap((d) => (d.protection ? [[d.protection.cells, readFileSync(path.join(rootDir, 'sql/indicators', d.protection.cells), 'utf8')] as const] : [])),
+);
 
 const rowKey = (unitId: number | null) => (unitId === null ? 'outside' : String(unitId));
 
@@ -72,7 +70,7 @@ export async function dashboardProtection(
   const protection = definition.protection;
   if (!protection) throw new Error(`the ${definition.id} dashboard counts records but declares no protected table`);
   const months = [...new Set(indicators.filter((i) => i.kind === 'series').flatMap((i) => i.rows.map((r) => String(r.period))))];
-  const { rows } = await db.query<{ ord: number; unit_id: number | null; category: string | null; records: number }>(cellsStatement(protection.cells), [
+  const { rows } = await db.query<{ ord: number; unit_id: number | null; category: string | null; records: number }>(cellsStatements.get(protection.cells)!, [
     municipalityId,
     filters.to,
     months,

@@ -38,7 +38,8 @@ const CONNECTION_MESSAGES = /Connection terminated|timeout exceeded when trying 
 /** 57014 query_canceled: the statement timeout (or a cancel) stopped the statement. */
 const STATEMENT_TIMEOUT = '57014';
 
-function chain(error: unknown): unknown[] {
+/** The error and the errors it wraps as `cause`, outermost first (at most 8, no cycles). */
+export function causeChain(error: unknown): unknown[] {
   const seen: unknown[] = [];
   for (let e = error; e && typeof e === 'object' && seen.length < 8 && !seen.includes(e); e = (e as { cause?: unknown }).cause) seen.push(e);
   return seen;
@@ -46,7 +47,7 @@ function chain(error: unknown): unknown[] {
 
 /** True when the error (or one it wraps as `cause`) says the connection to the database failed or was cut. */
 export function isConnectionError(error: unknown): boolean {
-  return chain(error).some((e) => {
+  return causeChain(error).some((e) => {
     const { code, message } = e as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && (SOCKET_CODES.has(code) || SERVER_GONE.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
     return typeof message === 'string' && CONNECTION_MESSAGES.test(message);
@@ -70,7 +71,7 @@ export function asUnavailable(error: unknown): DatabaseUnavailable | undefined {
       { cause: error },
     );
   }
-  if (chain(error).some((e) => (e as { code?: unknown }).code === STATEMENT_TIMEOUT)) {
+  if (causeChain(error).some((e) => (e as { code?: unknown }).code === STATEMENT_TIMEOUT)) {
     return new DatabaseUnavailable(
       'database.statementTimeout',
       'The database took too long to answer this request and stopped it (statement timeout). Try again later or ask for less, e.g. a smaller area or period.',

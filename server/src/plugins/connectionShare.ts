@@ -2,13 +2,6 @@ import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ConnectionShare } from '../db/connectionShare.js';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The share of database connections heavy requests may hold (see ConnectionShare). */
-    heavyRequests: ConnectionShare;
-  }
-}
-
 /**
  * The routes whose statements read a whole programme or layer of a municipality: work lists,
  * dashboards, analyses, exports and aggregates. One user's many parallel requests of these once took
@@ -40,11 +33,11 @@ export default fp(
     const limit = pool - 2;
     // One user gets a third of the share: their parallel requests queue behind each other instead of
     // taking every core of the database (each heavy statement keeps one core busy).
-    app.decorate('heavyRequests', new ConnectionShare(limit, Math.max(1, Math.floor(limit / 3)), app.config.heavyRequestWaitMs));
+    const share = new ConnectionShare(limit, Math.max(1, Math.floor(limit / 3)), app.config.heavyRequestWaitMs);
     app.addHook('onRoute', (route) => {
       if (!HEAVY_ROUTES.some((r) => r.test(route.url))) return;
       const take = async (request: FastifyRequest) => {
-        releaseOf.set(request, await app.heavyRequests.acquire(ownerOf(request)));
+        releaseOf.set(request, await share.acquire(ownerOf(request)));
       };
       route.preHandler = [take, ...(Array.isArray(route.preHandler) ? route.preHandler : route.preHandler ? [route.preHandler] : [])];
     });

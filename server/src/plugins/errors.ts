@@ -1,7 +1,7 @@
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
 import { STATUS_CODES } from 'node:http';
-import { asUnavailable } from '../db/unavailable.js';
+import { asUnavailable, causeChain } from '../db/unavailable.js';
 
 /**
  * An error whose message a user can act on. Routes and repositories throw it for bad input;
@@ -71,9 +71,10 @@ export default fp(
  * @returns the message for the user, or undefined when the error is not of this kind
  */
 function rejectedByDatabase(error: unknown): string | undefined {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  const cause = (error as { cause?: unknown })?.cause;
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return cause ? rejectedByDatabase(cause) : undefined;
+  // The first error in the chain that carries a SQLSTATE decides.
+  const sqlError = causeChain(error).find((e) => /^[0-9A-Z]{5}$/.test(String((e as { code?: unknown }).code)));
+  if (!sqlError) return undefined;
+  const { code, message } = sqlError as { code: string; message?: unknown };
   if (code.startsWith('22')) return `A value in the request cannot be used: ${String(message)}. Check the parameters and try again.`;
   if (code === '23503' && String(message).startsWith('insert or update')) {
     return 'The request refers to something that does not exist (e.g. a municipality or user id); check the ids it names.';

@@ -7,6 +7,7 @@ import { Type } from 'typebox';
 import { countAuditEntries, listAuditEntries, type AuditQuery } from '../../audit/repository.js';
 import { requireRole, requireUser } from '../../plugins/auth.js';
 import { badRequest, forbidden, type UserError } from '../../plugins/errors.js';
+import { personalData } from '../../plugins/securityHeaders.js';
 import { ErrorBody } from '../layers/schemas.js';
 import { bigintId, int4 } from '../bounds.js';
 
@@ -113,7 +114,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const query = auditQuery(request, filters);
       const total = await countAuditEntries(app.pg.pool, query);
       const entries = offset < total ? await listAuditEntries(app.pg.pool, query, { limit, offset }) : [];
-      reply.header('cache-control', 'no-store');
+      personalData(reply);
       return { total, limit, offset, entries };
     },
   );
@@ -146,8 +147,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       });
       for (const r of rows) csv.write(r);
       csv.end();
-      return reply
-        .header('cache-control', 'no-store')
+      return personalData(reply)
         .header('content-disposition', 'attachment; filename="audit-log.csv"')
         .type('text/csv; charset=utf-8')
         .send(csv);

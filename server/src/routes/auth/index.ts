@@ -14,6 +14,7 @@ import {
 } from '../../auth/repository.js';
 import { badRequest, UserError } from '../../plugins/errors.js';
 import { beginSession, endSession, requireUser } from '../../plugins/auth.js';
+import { personalData } from '../../plugins/securityHeaders.js';
 import { ErrorBody } from '../layers/schemas.js';
 import oidcRoutes from './oidc.js';
 import { EMAIL_MAX, LoginBody, MessageBody, ResetConfirmBody, ResetRequestBody, SessionBody } from './schemas.js';
@@ -155,7 +156,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const user = requireUser(request);
-      reply.header('cache-control', 'no-store');
+      personalData(reply);
       return { user, csrfToken: request.csrfToken! };
     },
   );

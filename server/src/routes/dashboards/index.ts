@@ -6,10 +6,9 @@ import { assertRecordsReadable, isPublicLayer } from '../../access/layerAccess.j
 import { dashboards } from '../../dashboards/catalog.js';
 import { compareMunicipalities } from '../../dashboards/comparison.js';
 import { indicatorCsvRows } from '../../dashboards/csv.js';
-import { assertIndicatorReadable, computeDashboard, dashboardAccess, indicatorLayers, openableDashboard, unitsGeoJson } from '../../dashboards/service.js';
+import { assertIndicatorReadable, computeDashboard, dashboardAccess, indicatorLayers, openableDashboard, unitsGeoJson, type IndicatorLayers } from '../../dashboards/service.js';
 import type { DashboardFilters, IndicatorResult } from '../../dashboards/types.js';
 import type { ResolvedLayer } from '../../layers/registry.js';
-import type { Municipality } from '../../tenancy/municipalities.js';
 import { notFound } from '../../plugins/errors.js';
 import { ErrorBody, LocalizedText } from '../layers/schemas.js';
 import { int4 } from '../bounds.js';
@@ -85,8 +84,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   };
 
   /** Whether an anonymous visitor sees the whole dashboard too, so a shared cache may keep it. */
-  const publicForEveryone = async (definition: (typeof dashboards)[keyof typeof dashboards], municipality: Municipality) =>
-    dashboardAccess(null, definition, await indicatorLayers(app.layers, definition, municipality)).access === 'full';
+  const publicForEveryone = (definition: (typeof dashboards)[keyof typeof dashboards], read: IndicatorLayers) =>
+    dashboardAccess(null, definition, read).access === 'full';
 
   app.get(
     '/',
@@ -184,9 +183,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const municipality = municipalityOf(request);
-      const { definition, access, indicators, layer } = await openableDashboard(app.layers, request.params.dashboard, municipality, request.user);
+      const { definition, access, indicators, layer, read } = await openableDashboard(app.layers, request.params.dashboard, municipality, request.user);
       // What it shows depends on who asks unless every indicator is whole for everyone.
-      if (access !== 'full' || !(await publicForEveryone(definition, municipality))) reply.header('cache-control', 'private, no-store');
+      if (access !== 'full' || !publicForEveryone(definition, read)) reply.header('cache-control', 'private, no-store');
       const result = await computeDashboard(app.pg.pool, definition, municipality, filtersOf(request.query), indicators);
       await auditRecordTables(request, layer, result.indicators);
       return result;
